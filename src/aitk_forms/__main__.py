@@ -1,0 +1,5 @@
+"""Allow `python -m aitk_forms`."""
+
+from .cli import main
+
+main()

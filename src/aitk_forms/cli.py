@@ -1,0 +1,147 @@
+"""The command line: parses options, shows progress, and calls one library function per command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, i18n
+from . import build as builder
+from .errors import ContentError, UsageError
+from .formats import FORMATS
+from .load import load_content
+from .model import Content
+
+CONTENT_OPTION = click.option(
+    "--content", "content_dir", default="content", show_default=True,
+    type=click.Path(file_okay=False, path_type=Path), help="Folder of the content YAML and its translations.",
+)
+
+
+def _codes(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _load(content_dir: Path) -> Content:
+    """Load the content, or print every problem as file:line: message and exit 1."""
+    if not content_dir.is_dir():
+        raise click.UsageError(f"no content folder at '{content_dir}'")
+    try:
+        return load_content(content_dir)
+    except ContentError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(str(diagnostic), err=True)
+        click.echo(f"{len(error.diagnostics)} problem(s) in {content_dir}", err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aitk-forms")
+def main() -> None:
+    """Build fillable responsible-AI assessment forms (Excel, Word, PDF) from one YAML source,
+    in several languages, and read completed forms back into scored reports."""
+
+
+@main.command()
+@CONTENT_OPTION
+def lint(content_dir: Path) -> None:
+    """Check the content; print every problem as file:line: message (exit 1 if any)."""
+    content = _load(content_dir)
+    questions = sum(len(list(f.questions())) for f in content.forms)
+    click.echo(f"{content_dir}: {len(content.forms)} forms, {questions} questions, no problems")
+
+
+@main.command()
+@CONTENT_OPTION
+def forms(content_dir: Path) -> None:
+    """List the forms: version, questions, and translation coverage per language."""
+    content = _load(content_dir)
+    langs = list(content.languages)
+    click.echo(f"{'form':<10} {'version':<8} {'questions':>9}  " + "  ".join(f"{x:>5}" for x in langs))
+    table = {lang: {c.form: c for c in i18n.coverage(content, lang)} for lang in langs}
+    for form in content.forms:
+        cells = "  ".join(f"{table[lang][form.id].percent:>4.0f}%" for lang in langs)
+        click.echo(f"{form.id:<10} {form.version:<8} {len(list(form.questions())):>9}  {cells}")
+    click.echo(f"complete languages: {', '.join(i18n.complete_languages(content)) or 'none'}")
+
+
+@main.command()
+@CONTENT_OPTION
+@click.option("--out", default="build", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--lang", help="Comma-separated language codes (default: every complete language).")
+@click.option("--form", "form_ids", help="Comma-separated form ids: readiness, risk, workbook (default: all).")
+@click.option("--format", "format_names", help=f"Comma-separated formats: {', '.join(FORMATS)} (default: all).")
+@click.option("--allow-partial", is_flag=True, help="Build incompletely translated languages, English marked where missing.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="Paper size of the printed pack.")
+def build(content_dir: Path, out: Path, lang: str | None, form_ids: str | None, format_names: str | None, allow_partial: bool, paper: str) -> None:
+    """Write OUT/<lang>/<form>.xlsx|.docx|.pdf and OUT/<lang>/pack.pdf."""
+    content = _load(content_dir)
+    try:
+        jobs = builder.plan(content, out, _codes(lang), _codes(form_ids), _codes(format_names), allow_partial)
+    except UsageError as error:
+        raise click.UsageError(str(error)) from None
+    with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:
+        written = builder.build(content, jobs, progress=lambda job: bar.update(1), options={"paper": paper})
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"{len(written)} files written to {out}", err=True)
+
+
+@main.command(name="import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@CONTENT_OPTION
+@click.option("--out", default="report", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Report folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the machine-readable result on standard output.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any file has warnings, not only when one is rejected.")
+def import_(paths: tuple[Path, ...], content_dir: Path, out: Path, as_json: bool, strict: bool) -> None:
+    """Read returned forms (files or folders), check and score them, and write reports to OUT."""
+    content = _load(content_dir)
+    try:
+        from . import importer
+    except ModuleNotFoundError:
+        raise click.ClickException("importing is not available in this version of aitk-forms") from None
+    sys.exit(importer.run_cli(content, list(paths), out, as_json=as_json, strict=strict))
+
+
+@main.group(name="i18n")
+def i18n_group() -> None:
+    """Translation workflow with gettext PO files under content/locales/."""
+
+
+@i18n_group.command()
+@CONTENT_OPTION
+def extract(content_dir: Path) -> None:
+    """Write content/locales/aitk.pot from the English source."""
+    click.echo(str(i18n.extract(_load(content_dir))))
+
+
+@i18n_group.command()
+@CONTENT_OPTION
+@click.option("--lang", help="Comma-separated languages (default: every language but English).")
+def update(content_dir: Path, lang: str | None) -> None:
+    """Merge the template into each language's PO file; changed English texts become fuzzy."""
+    for path in i18n.update(_load(content_dir), _codes(lang)):
+        click.echo(str(path))
+
+
+@i18n_group.command()
+@CONTENT_OPTION
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, help="Exit 1 if a language is below this percent.")
+def status(content_dir: Path, min_coverage: float | None) -> None:
+    """Print translated, fuzzy and missing texts per language and form."""
+    content = _load(content_dir)
+    short = []
+    click.echo(f"{'lang':<5} {'part':<10} {'texts':>6} {'done':>6} {'fuzzy':>6} {'missing':>8} {'cover':>7}")
+    for lang in content.languages:
+        rows = i18n.coverage(content, lang)
+        for row in rows:
+            click.echo(f"{lang:<5} {row.form:<10} {row.total:>6} {row.translated:>6} {row.fuzzy:>6} {row.missing:>8} {row.percent:>6.1f}%")
+        total = sum(r.total for r in rows)
+        percent = 100.0 * sum(r.translated for r in rows) / total if total else 100.0
+        if min_coverage is not None and percent < min_coverage:
+            short.append(f"{lang} ({percent:.1f}%)")
+    if short:
+        click.echo(f"below {min_coverage:g}%: {', '.join(short)}", err=True)
+        sys.exit(1)

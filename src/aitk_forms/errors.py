@@ -1,0 +1,78 @@
+"""One place for the problems the tool reports, and the exceptions that carry them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """A problem found in a file, printed as `file:line: message`."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content did not load; `diagnostics` lists every problem found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
+
+
+class UnreadableFile(Exception):
+    """A returned file that cannot be read as one of our forms; the message says why and what to do."""
+
+
+class UsageError(Exception):
+    """A request the tool cannot carry out as asked (unknown form, language or format)."""
+
+
+# Messages about content. Keeping them here keeps the wording consistent.
+MSG = {
+    "yaml": "not valid YAML: {error}",
+    "not_mapping": "{where} must be a mapping",
+    "not_list": "{where} must be a list",
+    "missing": "{where} has no '{field}'",
+    "unknown_field": "{where} has an unknown field '{field}'",
+    "bad_id": "{where}: id '{id}' must match [a-z][a-z0-9_]*",
+    "bad_choice_id": "{where}: choice id '{id}' must match [a-z0-9][a-z0-9_]*",
+    "duplicate_id": "{where}: id '{id}' is used twice (first at line {first})",
+    "no_english": "{where} has no English text",
+    "bad_kind": "question '{id}' has an unknown kind '{kind}' (known: {known})",
+    "no_choices": "question '{id}' of kind {kind} has no choices",
+    "unknown_scale": "question '{id}' uses an unknown scale '{scale}'",
+    "empty_scale": "scale '{scale}' has no points",
+    "scale_without_values": "scale '{scale}' has no point with a numeric value",
+    "unknown_condition_question": "question '{id}' is shown if unknown question '{other}'",
+    "condition_not_earlier": "question '{id}' is shown if question '{other}', which comes after it",
+    "condition_not_choice": "question '{id}' is shown if '{other}', which has no choices",
+    "unknown_condition_choice": "question '{id}' is shown if '{other}' is '{choice}', not one of its choices",
+    "unknown_group": "section '{id}' names an unknown group '{group}'",
+    "unknown_method": "result '{key}' has an unknown method '{method}' (known: {known})",
+    "unknown_rule_question": "result '{key}' names an unknown question '{question}'",
+    "rule_question_not_scored": "result '{key}' uses question '{question}', which has no scored values",
+    "unknown_rule_result": "result '{key}' names an unknown or later result '{result}'",
+    "unknown_rule_section": "result '{key}' names an unknown section '{section}'",
+    "unknown_level_set": "result '{key}' uses an unknown level set '{levels}'",
+    "unknown_level": "result '{key}' names an unknown level '{level}' of result '{result}'",
+    "rule_no_inputs": "result '{key}' ({method}) has no inputs",
+    "level_bounds": "level '{id}' needs 'min' and exactly one of 'below' or 'max'",
+    "level_gap": "level set '{levels}' leaves a gap between {a} and {b}",
+    "level_overlap": "level set '{levels}' overlaps between {a} and {b}",
+    "level_not_covered": "result '{key}': score {score} falls in no level of '{levels}'",
+    "level_range": "result '{key}': scores run from {low} to {high}, level set '{levels}' covers {lo} to {hi}",
+    "unknown_respondent": "respondent field '{question}' is not a question of the form",
+    "missing_form": "form '{form}' is missing (expected {file})",
+    "bad_number_bounds": "question '{id}': min must be below max",
+    "missing_ui": "ui text '{key}' is missing",
+}
+
+
+def message(key: str, **values: object) -> str:
+    return MSG[key].format(**values)

@@ -1,0 +1,252 @@
+"""The typed, frozen content model: forms, sections, questions, scales, levels and results."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Iterator
+
+SOURCE_LANGUAGE = "en"
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+
+CHOICE_KINDS = frozenset({"single_choice", "multi_choice", "yes_no", "scale"})
+TEXT_KINDS = frozenset({"text", "long_text"})
+QUESTION_KINDS = CHOICE_KINDS | TEXT_KINDS | {"date", "number"}
+
+
+def is_rtl(lang: str) -> bool:
+    """True for languages written right to left."""
+    return lang.split("-")[0] in RTL_LANGUAGES
+
+
+@dataclass(frozen=True)
+class Text:
+    """A human text in every language it has; English is the source."""
+
+    path: str
+    values: tuple[tuple[str, str], ...]
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, or the English source where it has no translation."""
+        found = self.translation(lang)
+        return found if found is not None else dict(self.values)[SOURCE_LANGUAGE]
+
+    def translation(self, lang: str) -> str | None:
+        return dict(self.values).get(lang)
+
+    @property
+    def source(self) -> str:
+        return dict(self.values)[SOURCE_LANGUAGE]
+
+    def with_translation(self, lang: str, value: str) -> Text:
+        kept = tuple((k, v) for k, v in self.values if k != lang)
+        return Text(self.path, kept + ((lang, value),))
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: Text
+    description: Text | None = None
+    value: float | None = None  # None: not scored (for example "Don't know")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Shown only when `question` has one of `values` (choice ids)."""
+
+    question: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str
+    label: Text
+    help: Text | None = None
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    scale: str | None = None
+    show_if: Condition | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    line: int = 0
+
+    @property
+    def has_choices(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+    def choice(self, choice_id: str) -> Choice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+    def value_of(self, choice_id: str) -> float | None:
+        found = self.choice(choice_id)
+        return found.value if found else None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: Text
+    questions: tuple[Question, ...]
+    intro: Text | None = None
+    group: str | None = None
+    recommendation: Text | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    title: Text
+    description: Text | None = None
+
+
+@dataclass(frozen=True)
+class Level:
+    """One named band of scores: minimum <= score < below (or <= maximum for the top one)."""
+
+    id: str
+    label: Text
+    minimum: float
+    below: float | None = None
+    maximum: float | None = None
+    recommendation: Text | None = None
+    line: int = 0
+
+    def contains(self, score: float) -> bool:
+        if score < self.minimum:
+            return False
+        if self.below is not None:
+            return score < self.below
+        return self.maximum is not None and score <= self.maximum
+
+
+@dataclass(frozen=True)
+class ResultCondition:
+    """A clause of an `any` result: a question answered with one of `values`, or a result's level."""
+
+    question: str | None = None
+    result: str | None = None
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResultRule:
+    key: str
+    label: Text
+    method: str  # mean | product | max | completeness | any
+    questions: tuple[str, ...] = ()
+    results: tuple[str, ...] = ()
+    conditions: tuple[ResultCondition, ...] = ()
+    levels: str | None = None
+    decimals: int = 2
+    line: int = 0
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class Form:
+    id: str
+    version: str
+    title: Text
+    description: Text | None
+    sections: tuple[Section, ...]
+    groups: tuple[Group, ...] = ()
+    levels: tuple[tuple[str, tuple[Level, ...]], ...] = ()
+    results: tuple[ResultRule, ...] = ()
+    respondent: tuple[str, ...] = ()
+    source_file: str = ""
+
+    def questions(self) -> Iterator[Question]:
+        for section in self.sections:
+            yield from section.questions
+
+    def question(self, question_id: str) -> Question | None:
+        return self.question_index.get(question_id)
+
+    @property
+    def question_index(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions()}
+
+    def level_set(self, name: str) -> tuple[Level, ...]:
+        return dict(self.levels).get(name, ())
+
+    def result(self, key: str) -> ResultRule | None:
+        return next((r for r in self.results if r.key == key), None)
+
+    def rule_questions(self, rule: ResultRule) -> tuple[Question, ...]:
+        """The questions a result reads: those it names, or its section's (scored ones for a mean)."""
+        index = self.question_index
+        if rule.questions:
+            return tuple(index[q] for q in rule.questions if q in index)
+        section = next((s for s in self.sections if s.id == rule.section), None)
+        if section is None:
+            return ()
+        if rule.method == "completeness":
+            return section.questions
+        return tuple(q for q in section.questions if any(c.value is not None for c in q.choices))
+
+    def section_of(self, question_id: str) -> Section | None:
+        return next((s for s in self.sections if any(q.id == question_id for q in s.questions)), None)
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the structure: question ids, kinds and choice ids, in order."""
+        parts = [self.id]
+        for q in self.questions():
+            parts.append(f"{q.id}:{q.kind}:{','.join(c.id for c in q.choices)}")
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+    def texts(self) -> Iterator[Text]:
+        """Every human text of the form, in reading order."""
+        yield self.title
+        if self.description:
+            yield self.description
+        for g in self.groups:
+            yield from _present(g.title, g.description)
+        for s in self.sections:
+            yield from _present(s.title, s.intro, s.recommendation)
+            for q in s.questions:
+                yield from _present(q.label, q.help)
+                for c in q.choices:
+                    yield from _present(c.label, c.description)
+        for _, levels in self.levels:
+            for lv in levels:
+                yield from _present(lv.label, lv.recommendation)
+        for r in self.results:
+            yield r.label
+
+
+def _present(*texts: Text | None) -> Iterator[Text]:
+    yield from (t for t in texts if t is not None)
+
+
+@dataclass(frozen=True)
+class Content:
+    """The whole content set: its forms, fixed interface texts and languages."""
+
+    name: str
+    version: str
+    source: Text
+    languages: tuple[str, ...]
+    forms: tuple[Form, ...]
+    ui: tuple[tuple[str, Text], ...] = ()
+    root: str = "content"
+    history: tuple[tuple[str, str], ...] = field(default=())
+
+    def form(self, form_id: str) -> Form | None:
+        return next((f for f in self.forms if f.id == form_id), None)
+
+    def text(self, key: str, lang: str) -> str:
+        """A fixed interface text (from ui.yaml) in `lang`."""
+        return dict(self.ui)[key].get(lang)
+
+    def ui_texts(self) -> Iterator[Text]:
+        yield self.source
+        for _, t in self.ui:
+            yield t
