@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import i18n
 from .errors import UsageError
@@ -89,7 +89,9 @@ def run_job(content: Content, job: Job, options: dict | None = None) -> Path:
     return job.path
 
 
-def build(content: Content, jobs: list[Job], progress: Callable[[Job], None] | None = None, options: dict | None = None) -> list[Path]:
+def build(
+    content: Content, jobs: list[Job], progress: Callable[[Job], None] | None = None, options: dict | None = None
+) -> list[Path]:
     written = []
     for job in jobs:
         written.append(run_job(content, job, options))

@@ -45,9 +45,6 @@ def _check_questions(form: Form) -> list[tuple[int, str]]:
             for value in cond.values:
                 if other.choice(value) is None:
                     found.append((q.line, message("unknown_condition_choice", id=q.id, other=other.id, choice=value)))
-    for field in form.respondent:
-        if form.question(field) is None:
-            found.append((0, message("unknown_respondent", question=field)))
     return found
 
 
@@ -154,8 +151,13 @@ def _check_coverage(rule: ResultRule, levels: tuple[Level, ...], domain) -> list
     if ordered[0].minimum > low or top is None or top < high:
         return [
             message(
-                "level_range", key=rule.key, low=_fmt(low), high=_fmt(high), levels=rule.levels,
-                lo=_fmt(ordered[0].minimum), hi=_fmt(top if top is not None else ordered[0].minimum),
+                "level_range",
+                key=rule.key,
+                low=_fmt(low),
+                high=_fmt(high),
+                levels=rule.levels,
+                lo=_fmt(ordered[0].minimum),
+                hi=_fmt(top if top is not None else ordered[0].minimum),
             )
         ]
     return []
@@ -164,7 +166,7 @@ def _check_coverage(rule: ResultRule, levels: tuple[Level, ...], domain) -> list
 def _check_level_set(name: str, levels: tuple[Level, ...]) -> list[tuple[int, str]]:
     found = []
     ordered = sorted(levels, key=lambda lv: lv.minimum)
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in zip(ordered, ordered[1:], strict=False):
         end = a.below if a.below is not None else a.maximum
         if end is None:
             continue

@@ -15,8 +15,12 @@ from .load import load_content
 from .model import Content
 
 CONTENT_OPTION = click.option(
-    "--content", "content_dir", default="content", show_default=True,
-    type=click.Path(file_okay=False, path_type=Path), help="Folder of the content YAML and its translations.",
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the content YAML and its translations.",
 )
 
 
@@ -69,13 +73,25 @@ def forms(content_dir: Path) -> None:
 
 @main.command()
 @CONTENT_OPTION
-@click.option("--out", default="build", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "--out", default="build", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+)
 @click.option("--lang", help="Comma-separated language codes (default: every complete language).")
 @click.option("--form", "form_ids", help="Comma-separated form ids: readiness, risk, workbook (default: all).")
 @click.option("--format", "format_names", help=f"Comma-separated formats: {', '.join(FORMATS)} (default: all).")
 @click.option("--allow-partial", is_flag=True, help="Build incompletely translated languages, English marked where missing.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="Paper size of the printed pack.")
-def build(content_dir: Path, out: Path, lang: str | None, form_ids: str | None, format_names: str | None, allow_partial: bool, paper: str) -> None:
+@click.option(
+    "--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="Paper size of the printed pack."
+)
+def build(
+    content_dir: Path,
+    out: Path,
+    lang: str | None,
+    form_ids: str | None,
+    format_names: str | None,
+    allow_partial: bool,
+    paper: str,
+) -> None:
     """Write OUT/<lang>/<form>.xlsx|.docx|.pdf and OUT/<lang>/pack.pdf."""
     content = _load(content_dir)
     try:
@@ -92,7 +108,9 @@ def build(content_dir: Path, out: Path, lang: str | None, form_ids: str | None, 
 @main.command(name="import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @CONTENT_OPTION
-@click.option("--out", default="report", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Report folder.")
+@click.option(
+    "--out", default="report", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Report folder."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the machine-readable result on standard output.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file has warnings, not only when one is rejected.")
 def import_(paths: tuple[Path, ...], content_dir: Path, out: Path, as_json: bool, strict: bool) -> None:
@@ -137,7 +155,8 @@ def status(content_dir: Path, min_coverage: float | None) -> None:
     for lang in content.languages:
         rows = i18n.coverage(content, lang)
         for row in rows:
-            click.echo(f"{lang:<5} {row.form:<10} {row.total:>6} {row.translated:>6} {row.fuzzy:>6} {row.missing:>8} {row.percent:>6.1f}%")
+            counts = f"{row.total:>6} {row.translated:>6} {row.fuzzy:>6} {row.missing:>8}"
+            click.echo(f"{lang:<5} {row.form:<10} {counts} {row.percent:>6.1f}%")
         total = sum(r.total for r in rows)
         percent = 100.0 * sum(r.translated for r in rows) / total if total else 100.0
         if min_coverage is not None and percent < min_coverage:

@@ -40,9 +40,9 @@ MSG = {
     "not_list": "{where} must be a list",
     "missing": "{where} has no '{field}'",
     "unknown_field": "{where} has an unknown field '{field}'",
-    "bad_id": "{where}: id '{id}' must match [a-z][a-z0-9_]*",
+    "bad_id": "{where} id '{id}' must match [a-z][a-z0-9_]*",
     "bad_choice_id": "{where}: choice id '{id}' must match [a-z0-9][a-z0-9_]*",
-    "duplicate_id": "{where}: id '{id}' is used twice (first at line {first})",
+    "duplicate_id": "{where} id '{id}' is used twice (first at line {first})",
     "no_english": "{where} has no English text",
     "bad_kind": "question '{id}' has an unknown kind '{kind}' (known: {known})",
     "no_choices": "question '{id}' of kind {kind} has no choices",
@@ -74,5 +74,5 @@ MSG = {
 }
 
 
-def message(key: str, **values: object) -> str:
-    return MSG[key].format(**values)
+def message(name: str, /, **values: object) -> str:
+    return MSG[name].format(**values)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -117,8 +118,13 @@ def _merge(pot: Catalog, old: Catalog | None, lang: str) -> Catalog:
                 flags.add("fuzzy")
                 previous_id = was.id
         catalog.add(
-            message.id, string, context=message.context, auto_comments=message.auto_comments,
-            user_comments=was.user_comments if was else (), flags=flags, previous_id=previous_id,
+            message.id,
+            string,
+            context=message.context,
+            auto_comments=message.auto_comments,
+            user_comments=was.user_comments if was else (),
+            flags=flags,
+            previous_id=previous_id,
         )
     return catalog
 
@@ -165,7 +171,7 @@ def complete_languages(content: Content) -> list[str]:
 
 def _write_atomic(path: Path, catalog: Catalog) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    catalog.revision_date = catalog.creation_date = dt.datetime(2024, 2, 1, tzinfo=dt.timezone.utc)
+    catalog.revision_date = catalog.creation_date = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
     handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:

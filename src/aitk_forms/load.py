@@ -8,7 +8,20 @@ from typing import Any
 
 from . import checks, i18n
 from .errors import ContentError, Diagnostic, message
-from .model import QUESTION_KINDS, Choice, Condition, Content, Form, Group, Level, Question, ResultCondition, ResultRule, Section, Text
+from .model import (
+    QUESTION_KINDS,
+    Choice,
+    Condition,
+    Content,
+    Form,
+    Group,
+    Level,
+    Question,
+    ResultCondition,
+    ResultRule,
+    Section,
+    Text,
+)
 from .yamlsource import LocatedDict, read_yaml
 
 FORM_IDS = ("readiness", "risk", "workbook")
@@ -80,7 +93,7 @@ class _Builder:
             if required:
                 self.problem(line, "missing", where=where, field=key)
             return None
-        if not isinstance(value, (str, int, float)) or not str(value).strip():
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
             self.problem(line, "no_english", where=f"{where}.{key}")
             return None
         english = _tidy(str(value))
@@ -140,6 +153,9 @@ class _Builder:
         groups = [g for raw in self.items(data, "groups", fid, required=False) if (g := self.group(raw))]
         level_sets = self.level_sets(data.get("levels") or LocatedDict())
         results = [r for raw in self.items(data, "results", fid, required=False) if (r := self.result(raw))]
+        for field in data.get("respondent") or ():
+            if str(field) not in seen:
+                self.problem(data.line_of("respondent"), "unknown_respondent", question=field)
         for name in ("id", "version"):
             if name not in data:
                 self.problem(data.line, "missing", where="form", field=name)
@@ -307,7 +323,9 @@ class _Builder:
             self.problem(raw.line, "bad_id", where="result", id=key)
         conditions = tuple(
             ResultCondition(
-                question=c.get("question"), result=c.get("result"), values=tuple(str(v) for v in c.get("in") or c.get("level_in") or ())
+                question=c.get("question"),
+                result=c.get("result"),
+                values=tuple(str(v) for v in c.get("in") or c.get("level_in") or ()),
             )
             for c in raw.get("conditions") or ()
             if isinstance(c, dict)
@@ -331,4 +349,3 @@ def _tidy(text: str) -> str:
     """Folded YAML scalars keep paragraph breaks; trailing and doubled spaces go."""
     paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
     return "\n\n".join(p for p in paragraphs if p)
-

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Mapping, Union
 
 from .model import Form, Level, Question, ResultRule
 
-Answer = Union[str, float, int, list]
+Answer = str | float | int | list
 Answers = Mapping[str, Answer]
 
 

@@ -1,0 +1,76 @@
+"""The lint: valid content passes, and every planted error is reported with its file and line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aitk_forms.cli import main
+from aitk_forms.errors import ContentError
+from aitk_forms.load import load_content
+from conftest import ROOT, SMALL
+
+BROKEN = ROOT / "tests" / "content" / "broken"
+
+
+def planted_errors() -> list[tuple[str, int, str]]:
+    """(file, line, expected text) for every '# expect:' marker in the broken fixture."""
+    found = []
+    for path in sorted(BROKEN.glob("*.yaml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = re.search(r"#\s*expect:\s*(.+)$", line)
+            if match:
+                found.append((path.name, number, match.group(1).strip()))
+    return found
+
+
+def test_the_small_fixture_content_is_valid():
+    content = load_content(SMALL)
+    assert [f.id for f in content.forms] == ["readiness", "risk", "workbook"]
+
+
+def test_the_bundled_content_is_valid():
+    content = load_content(ROOT / "content")
+    assert {f.id for f in content.forms} == {"readiness", "risk", "workbook"}
+
+
+@pytest.mark.parametrize("file,line,expected", planted_errors(), ids=lambda v: str(v))
+def test_lint_reports_each_planted_error_with_its_file_and_line(file, line, expected):
+    with pytest.raises(ContentError) as caught:
+        load_content(BROKEN)
+    printed = [str(d) for d in caught.value.diagnostics]
+    prefix = f"{BROKEN / file}:{line}: "
+    assert any(p.startswith(prefix) and expected in p for p in printed), "\n".join(printed)
+
+
+def test_lint_reports_nothing_it_was_not_asked_to_find():
+    with pytest.raises(ContentError) as caught:
+        load_content(BROKEN)
+    marked = {(f, n) for f, n, _ in planted_errors()}
+    unexpected = [d for d in caught.value.diagnostics if (Path(d.file).name, d.line) not in marked]
+    assert unexpected == []
+
+
+def test_lint_command_prints_every_problem_and_exits_1():
+    result = CliRunner().invoke(main, ["lint", "--content", str(BROKEN)])
+    assert result.exit_code == 1
+    assert len([line for line in result.output.splitlines() if ".yaml:" in line]) == len(planted_errors()) + 1
+    assert "Traceback" not in result.output
+
+
+def test_lint_command_exits_0_on_valid_content():
+    result = CliRunner().invoke(main, ["lint", "--content", str(SMALL)])
+    assert result.exit_code == 0, result.output
+    assert "no problems" in result.output
+
+
+def test_a_missing_form_file_is_named(tmp_path):
+    for name in ("content.yaml", "readiness.yaml", "risk.yaml"):
+        (tmp_path / name).write_text((SMALL / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "ui.yaml").write_text((ROOT / "content" / "ui.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(tmp_path)
+    assert any("form 'workbook' is missing" in str(d) for d in caught.value.diagnostics)
