@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
-from . import __version__, i18n
+from . import __version__, i18n, importer
 from . import build as builder
 from .errors import ContentError, UsageError
 from .formats import FORMATS
 from .load import load_content
 from .model import Content
+from .reports import write_reports
 
 CONTENT_OPTION = click.option(
     "--content",
@@ -116,11 +118,21 @@ def build(
 def import_(paths: tuple[Path, ...], content_dir: Path, out: Path, as_json: bool, strict: bool) -> None:
     """Read returned forms (files or folders), check and score them, and write reports to OUT."""
     content = _load(content_dir)
-    try:
-        from . import importer
-    except ModuleNotFoundError:
-        raise click.ClickException("importing is not available in this version of aitk-forms") from None
-    sys.exit(importer.run_cli(content, list(paths), out, as_json=as_json, strict=strict))
+    files = importer.discover(paths)
+    with click.progressbar(length=len(files), label="Importing", file=sys.stderr) as bar:
+        result = importer.import_files(content, files, progress=bar.update)
+    written = write_reports(content, result, out)
+    for f in result.files:
+        if f.status == "rejected":
+            click.echo(f"{f.path}: rejected: {f.reason}", err=True)
+        elif f.status == "duplicate":
+            click.echo(f"{f.path}: set aside: {f.reason}", err=True)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    click.echo(f"{result.summary_line()}; reports: {', '.join(p.name for p in written)} in {out}", err=True)
+    summary = result.summary()
+    failed = summary["rejected"] > 0 or (strict and summary["accepted_with_warnings"] > 0)
+    sys.exit(1 if failed else 0)
 
 
 @main.group(name="i18n")

@@ -1,0 +1,45 @@
+"""Reports over an import: the import log, the consolidated workbook and the narrative report."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from ..importer import ImportResult
+from ..model import Content
+
+# Each writer: (file name, module, function). A writer whose module is absent is skipped.
+WRITERS = (
+    ("import-log.csv", "aitk_forms.reports.importlog", "write_log"),
+    ("consolidated.xlsx", "aitk_forms.reports.workbook", "write_workbook"),
+    ("report.docx", "aitk_forms.reports.narrative", "write_docx"),
+    ("report.pdf", "aitk_forms.reports.narrative", "write_pdf"),
+)
+
+
+def write_reports(content: Content, result: ImportResult, out: Path) -> list[Path]:
+    """Write every report into `out`, each atomically: a crash leaves the previous file intact."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, module_name, function in WRITERS:
+        try:
+            writer: Callable = getattr(importlib.import_module(module_name), function)
+        except ModuleNotFoundError:
+            continue
+        written.append(write_atomic(out / name, lambda path, w=writer: w(content, result, path)))
+    return written
+
+
+def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
+    """Call `write` on a temporary file beside `target`, then move it into place."""
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(temp))
+        os.replace(temp, target)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    return target
