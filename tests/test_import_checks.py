@@ -81,12 +81,14 @@ def test_answers_are_checked_against_the_form(small_content):
     clean, problems = check_answers(form, answers)
     # an answer to a question that does not apply is kept (nothing lost) but reported, and not scored
     assert clean == {"use_case_name": "Plates", "data_sources": ["cctv"], "privacy_likelihood": "4"}
-    by_question = {p.question: p.message for p in problems}
+    by_question: dict[str, str] = {}
+    for p in problems:
+        by_question[p.question] = by_question.get(p.question, "") + p.message + "|"
     assert "drones" in by_question["data_sources"]
-    assert "'perhaps' is not one of the choices" == by_question["uses_personal_data"]
-    assert "'9' is not one of the choices" == by_question["legitimacy_likelihood"]
+    assert by_question["uses_personal_data"] == "'perhaps' is not one of the choices|"
+    assert by_question["legitimacy_likelihood"] == "'9' is not one of the choices|required question not answered|"
     assert "not a question of this form" in by_question["invented"]
-    assert by_question["legitimacy_severity"] == "required question not answered"
+    assert by_question["legitimacy_severity"] == "required question not answered|"
     assert "does not apply" in by_question["privacy_likelihood"]
 
 
