@@ -109,3 +109,15 @@ def test_catalogs_pass_msgfmt_check(content_copy):
             [msgfmt, "--check-format", "--check-domain", "-o", "/dev/null", str(path)], capture_output=True, text=True
         )
         assert run.returncode == 0, run.stderr
+
+
+def test_partial_languages_fall_back_to_english_visibly_marked(content_copy):
+    risk = content_copy / "risk.yaml"
+    risk.write_text(
+        risk.read_text(encoding="utf-8").replace("How likely is a privacy harm?", "How likely is a harm to privacy?"),
+        encoding="utf-8",
+    )
+    marked = i18n.with_marked_fallback(load_content(content_copy), "fr")
+    question = marked.form("risk").question("privacy_likelihood")
+    assert question.label.get("fr") == "[EN] How likely is a harm to privacy?"
+    assert marked.form("risk").question("privacy_severity").label.get("fr") == "FR How severe would it be?"

@@ -92,9 +92,14 @@ def run_job(content: Content, job: Job, options: dict | None = None) -> Path:
 def build(
     content: Content, jobs: list[Job], progress: Callable[[Job], None] | None = None, options: dict | None = None
 ) -> list[Path]:
+    """Run the jobs; a language missing translations (allowed by plan) gets English, marked."""
     written = []
+    per_language: dict[str, Content] = {}
     for job in jobs:
-        written.append(run_job(content, job, options))
+        if job.lang not in per_language:
+            complete = i18n.is_complete(content, job.lang)
+            per_language[job.lang] = content if complete else i18n.with_marked_fallback(content, job.lang)
+        written.append(run_job(per_language[job.lang], job, options))
         if progress:
             progress(job)
     return written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import tempfile
@@ -180,3 +181,25 @@ def _write_atomic(path: Path, catalog: Catalog) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+FALLBACK_MARK = "[EN] "
+
+
+def with_marked_fallback(content: Content, lang: str) -> Content:
+    """A copy of `content` where each text missing in `lang` is the English, visibly marked."""
+    from .model import Text
+
+    def mark(value: object) -> object:
+        if isinstance(value, Text):
+            if value.translation(lang) is None:
+                return value.with_translation(lang, FALLBACK_MARK + value.source)
+            return value
+        if isinstance(value, tuple):
+            return tuple(mark(v) for v in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: mark(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            return dataclasses.replace(value, **changes)
+        return value
+
+    return mark(content)
