@@ -6,7 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import UnreadableFile
@@ -100,9 +100,14 @@ def read_file(content: Content, path: Path) -> FileResult:
     result = FileResult(path=str(path), sha256=_sha256(path))
     try:
         result.format = sniff(path).format
-        response = FORMATS[result.format].codec().read(path, content)
+        codec = FORMATS[result.format].codec()
+        response = codec.read(path, content)
         form = _form_for(content, response.identity)
+        if form is not content.form(form.id):  # an older version: read again with that version's questions
+            response = codec.read(path, replace(content, forms=tuple(form if f.id == form.id else f for f in content.forms)))
         _accept(result, form, response)
+        if form is not content.form(form.id):
+            _bring_up_to_date(result, form, content.form(form.id))
     except UnreadableFile as error:
         result.status, result.reason = "rejected", str(error)
     except Exception as error:  # noqa: BLE001 - a damaged file must never stop the batch
@@ -111,16 +116,19 @@ def read_file(content: Content, path: Path) -> FileResult:
 
 
 def _form_for(content: Content, identity) -> Form:
-    form = content.form(identity.form)
-    if form is None:
+    """The form (current or from the history) that a file's identity names; UnreadableFile if none."""
+    current = content.form(identity.form)
+    if current is None:
         known = ", ".join(f.id for f in content.forms)
         raise UnreadableFile(f"made for an unknown form '{identity.form}' (this content has {known})")
     if identity.lang not in content.languages:
         raise UnreadableFile(f"made in an unknown language '{identity.lang}'")
-    if identity.version != form.version:
+    form = content.form_version(identity.form, identity.version)
+    if form is None:
+        readable = ", ".join([current.version] + [f.version for f in content.history if f.id == current.id])
         raise UnreadableFile(
-            f"made from content version {identity.version or 'unknown'} of the {form.id} form; this build reads "
-            f"version {form.version}: send the respondent a new form built from the current content"
+            f"made from content version {identity.version or 'unknown'} of the {current.id} form; this build reads "
+            f"version {readable}: send the respondent a new form built from the current content"
         )
     if identity.fingerprint != form.fingerprint:
         raise UnreadableFile(
@@ -128,6 +136,16 @@ def _form_for(content: Content, identity) -> Form:
             "the answers cannot be trusted; send the respondent a new form"
         )
     return form
+
+
+def _bring_up_to_date(result: FileResult, old: Form, current: Form) -> None:
+    """Scored with the old version's rules; answers renamed to today's question ids for consolidation."""
+    renamed = dict(old.renamed)
+    result.answers = {renamed.get(q, q): v for q, v in result.answers.items() if current.question(renamed.get(q, q))}
+    note = f"made from content version {old.version}; imported with version {old.version}'s rules"
+    result.problems.insert(0, Problem(None, note))
+    if result.status == "accepted":
+        result.status = "accepted_with_warnings"
 
 
 def _accept(result: FileResult, form: Form, response) -> None:

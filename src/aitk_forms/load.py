@@ -44,16 +44,14 @@ def load_content(root: Path | str = "content") -> Content:
         path = root / f"{form_id}.yaml"
         if not path.exists():
             problems.append(Diagnostic(str(path), 0, message("missing_form", form=form_id, file=path.name)))
-            continue
-        data = read_yaml(path, str(path), problems)
-        if data is None:
-            continue
-        builder = _Builder(str(path), translations, ui)
-        form = builder.form(data)
-        problems += builder.problems
-        if form is not None:
-            problems += checks.check_form(form)
+        elif (form := _load_form(path, translations, ui, problems)) is not None:
             forms.append(form)
+    # Older versions of a form, kept so that files made from them can still be read.
+    history = [
+        form
+        for path in sorted((root / "history").glob("*/*.yaml"))
+        if (form := _load_form(path, translations, ui, problems)) is not None
+    ]
     content = None
     if isinstance(meta, dict):
         content = Content(
@@ -63,6 +61,7 @@ def load_content(root: Path | str = "content") -> Content:
             languages=tuple(str(x) for x in meta.get("languages", ["en"])),
             forms=tuple(forms),
             ui=tuple(ui.items()),
+            history=tuple(history),
             root=str(root),
         )
         problems += head.problems
@@ -71,6 +70,18 @@ def load_content(root: Path | str = "content") -> Content:
     if problems or content is None:
         raise ContentError(problems)
     return content
+
+
+def _load_form(path: Path, translations: dict, ui: dict[str, Text], problems: list[Diagnostic]) -> Form | None:
+    data = read_yaml(path, str(path), problems)
+    if data is None:
+        return None
+    builder = _Builder(str(path), translations, ui)
+    form = builder.form(data)
+    problems += builder.problems
+    if form is not None:
+        problems += checks.check_form(form)
+    return form
 
 
 class _Builder:
@@ -169,6 +180,7 @@ class _Builder:
             levels=tuple(level_sets.items()),
             results=tuple(results),
             respondent=tuple(str(x) for x in data.get("respondent") or ()),
+            renamed=tuple((str(k), str(v)) for k, v in (data.get("renamed") or {}).items()),
             source_file=self.file,
         )
 

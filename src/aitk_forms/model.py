@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SOURCE_LANGUAGE = "en"
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
@@ -158,6 +158,7 @@ class Form:
     results: tuple[ResultRule, ...] = ()
     respondent: tuple[str, ...] = ()
     source_file: str = ""
+    renamed: tuple[tuple[str, str], ...] = ()  # in an older version: its question id -> the current id
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:
@@ -237,10 +238,17 @@ class Content:
     forms: tuple[Form, ...]
     ui: tuple[tuple[str, Text], ...] = ()
     root: str = "content"
-    history: tuple[tuple[str, str], ...] = field(default=())
+    history: tuple[Form, ...] = ()  # older versions of forms, from content/history/<version>/
 
     def form(self, form_id: str) -> Form | None:
         return next((f for f in self.forms if f.id == form_id), None)
+
+    def form_version(self, form_id: str, version: str) -> Form | None:
+        """The form as it was in `version`: the current one, or one kept in the history."""
+        current = self.form(form_id)
+        if current is not None and current.version == version:
+            return current
+        return next((f for f in self.history if f.id == form_id and f.version == version), None)
 
     def text(self, key: str, lang: str) -> str:
         """A fixed interface text (from ui.yaml) in `lang`."""
