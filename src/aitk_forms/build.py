@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,16 +91,45 @@ def run_job(content: Content, job: Job, options: dict | None = None) -> Path:
 
 
 def build(
-    content: Content, jobs: list[Job], progress: Callable[[Job], None] | None = None, options: dict | None = None
+    content: Content,
+    jobs: list[Job],
+    progress: Callable[[Job], None] | None = None,
+    options: dict | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
-    """Run the jobs; a language missing translations (allowed by plan) gets English, marked."""
-    written = []
-    per_language: dict[str, Content] = {}
-    for job in jobs:
-        if job.lang not in per_language:
-            complete = i18n.is_complete(content, job.lang)
-            per_language[job.lang] = content if complete else i18n.with_marked_fallback(content, job.lang)
-        written.append(run_job(per_language[job.lang], job, options))
-        if progress:
-            progress(job)
-    return written
+    """Run the jobs, in parallel processes when there are several; a language missing
+    translations (allowed by `plan`) gets the English text, visibly marked."""
+    per_language = {
+        lang: content if i18n.is_complete(content, lang) else i18n.with_marked_fallback(content, lang)
+        for lang in {job.lang for job in jobs}
+    }
+    workers = workers if workers is not None else min(os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        written = []
+        for job in jobs:
+            written.append(run_job(per_language[job.lang], job, options))
+            if progress:
+                progress(job)
+        return written
+    # Slow jobs (printed packs, PDFs) first, so no worker is left with a long one at the end.
+    order = sorted(range(len(jobs)), key=lambda i: SLOW_FIRST.get(jobs[i].format, 9))
+    written_by_index: dict[int, Path] = {}
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(per_language, options)) as pool:
+        futures = {pool.submit(_run_in_worker, jobs[i]): i for i in order}
+        for future in as_completed(futures):
+            written_by_index[futures[future]] = future.result()
+            if progress:
+                progress(jobs[futures[future]])
+    return [written_by_index[i] for i in range(len(jobs))]
+
+
+SLOW_FIRST = {"pack": 0, "pdf": 1, "docx": 2, "xlsx": 3}
+_WORKER: dict = {}
+
+
+def _init_worker(per_language: dict[str, Content], options: dict | None) -> None:
+    _WORKER["content"], _WORKER["options"] = per_language, options
+
+
+def _run_in_worker(job: Job) -> Path:
+    return run_job(_WORKER["content"][job.lang], job, _WORKER["options"])
