@@ -1,0 +1,141 @@
+"""The results sheet: live scores and levels (score_<key>, level_<key>), progress and missing answers."""
+
+from __future__ import annotations
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
+from openpyxl.workbook.defined_name import DefinedName
+
+from ..model import Content, Form
+from .xlsx_formulas import level_formula, level_id_outputs, score_formula
+from .xlsx_questions import QuestionSheet
+from .xlsx_style import HEADER_FILL, MISSING_FILL, Styles, absolute, level_colours, print_setup, protect, put, text_height
+
+WIDTHS = {"A": 8, "B": 44, "C": 14, "D": 28, "E": 26}
+LEVEL_ID_COLUMN = "F"  # hidden: the level id, for colours and for `any` results
+
+
+def add_results_sheet(wb, name: str, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet) -> None:
+    ws = wb.create_sheet(name)
+    for column, width in WIDTHS.items():
+        ws.column_dimensions[column].width = width
+    ws.column_dimensions[LEVEL_ID_COLUMN].hidden = True
+    lists = sheet.lists
+    ws.merge_cells("A1:E1")
+    put(ws, "A1", f"{form.title.get(lang)}: {content.text('results_title', lang)}", styles, size=14, bold=True, wrap=False)
+    ws.row_dimensions[1].height = 24
+    answered, shown, missing = (f"SUM({_span(sheet, column)})" for column in "GFI")
+    ws.merge_cells("A2:E2")
+    put(
+        ws,
+        "A2",
+        f'=SUBSTITUTE(SUBSTITUTE({lists.text("progress")},"{{answered}}",{answered}),"{{total}}",{shown})',
+        styles,
+        size=12,
+        bold=True,
+    )
+    ws.merge_cells("A3:E3")
+    put(
+        ws,
+        "A3",
+        f'=IF({missing}=0,{lists.text("none_missing")},{lists.text("missing_required")}&": "&{missing})',
+        styles,
+        size=11,
+    )
+    # Conditional formats read cells of their own sheet only (Excel 2007 refuses other sheets).
+    ws[f"{LEVEL_ID_COLUMN}3"] = f"={missing}"
+    ws.conditional_formatting.add("A3:E3", FormulaRule(formula=[f"${LEVEL_ID_COLUMN}$3>0"], fill=MISSING_FILL))
+    row = _results_table(wb, ws, 5, content, form, lang, styles, sheet)
+    row = _required_table(ws, row + 1, content, form, lang, styles, sheet)
+    print_setup(ws, f"A1:E{row - 1}", styles)
+    protect(ws)
+
+
+def _q(sheet: QuestionSheet) -> str:
+    return "'" + sheet.name.replace("'", "''") + "'"
+
+
+def _span(sheet: QuestionSheet, column: str) -> str:
+    """The whole calc column of the questions sheet (only question rows have values there)."""
+    first = min(c.row for c in sheet.cells.values())
+    last = max(c.last_row for c in sheet.cells.values())
+    return f"{_q(sheet)}!${column}${first}:${column}${last}"
+
+
+def _header_row(ws, row: int, texts: list[str], styles: Styles) -> None:
+    for column, text in zip("ABCDE", texts, strict=False):
+        put(ws, f"{column}{row}", text, styles, bold=True, color="FFFFFF", fill=HEADER_FILL)
+
+
+def _results_table(wb, ws, row: int, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet) -> int:
+    _header_row(
+        ws,
+        row,
+        ["", content.text("results_title", lang), content.text("score_label", lang), content.text("level_label", lang), ""],
+        styles,
+    )
+    scores: dict[str, str] = {}
+    level_ids: dict[str, str] = {}
+    for rule in form.results:
+        row += 1
+        scores[rule.key] = absolute(ws.title, "C", row)
+        level_ids[rule.key] = absolute(ws.title, LEVEL_ID_COLUMN, row)
+        put(ws, f"A{row}", None, styles)
+        put(ws, f"B{row}", rule.label.get(lang), styles, bold=rule.key == "overall")
+        put(ws, f"C{row}", score_formula(form, rule, sheet, scores, level_ids), styles, bold=True, horizontal="center")
+        levels = form.level_set(rule.levels) if rule.levels else ()
+        labels = {lv.id: sheet.lists.levels[(rule.levels, lv.id)] for lv in levels}
+        put(ws, f"D{row}", level_formula(levels, f"$C${row}", labels) if levels else "", styles, bold=True, horizontal="center")
+        put(
+            ws,
+            f"E{row}",
+            f'=IF(ISNUMBER($C${row}),"",{sheet.lists.text("not_scored_yet")})',
+            styles,
+            size=9,
+            italic=True,
+            wrap=False,
+        )
+        ws[f"{LEVEL_ID_COLUMN}{row}"] = level_formula(levels, f"$C${row}", level_id_outputs(levels)) if levels else ""
+        ws.row_dimensions[row].height = text_height([(rule.label.get(lang), WIDTHS["B"])], 18)
+        _colour_levels(ws, row, form, rule.levels, levels)
+        for prefix, column in (("score", "C"), ("level", "D")):
+            wb.defined_names[f"{prefix}_{rule.key}"] = DefinedName(
+                f"{prefix}_{rule.key}", attr_text=absolute(ws.title, column, row)
+            )
+    return row + 1
+
+
+def _colour_levels(ws, row: int, form: Form, set_name: str | None, levels) -> None:
+    # Risk levels get worse as the score grows; readiness and completeness get better.
+    higher_is_worse = form.id == "risk" or set_name == "risk"
+    for level, colour in zip(levels, level_colours(len(levels), higher_is_worse), strict=False):
+        fill = PatternFill("solid", fgColor=colour, bgColor=colour)
+        ws.conditional_formatting.add(
+            f"C{row}:D{row}", FormulaRule(formula=[f'${LEVEL_ID_COLUMN}${row}="{level.id}"'], fill=fill)
+        )
+
+
+def _required_table(ws, row: int, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet) -> int:
+    required = [c for c in sheet.cells.values() if c.question.required]
+    if not required:
+        return row
+    _header_row(ws, row, [content.text("number_label", lang), content.text("required_label", lang), "", "", ""], styles)
+    for cells in required:
+        row += 1
+        label = cells.question.label.get(lang)
+        put(ws, f"A{row}", cells.number, styles)
+        put(ws, f"B{row}", label, styles)
+        shown, missing = sheet.ref("F", cells.question.id), sheet.ref("I", cells.question.id)
+        put(
+            ws,
+            f"C{row}",
+            f'=IF({shown}=0,{sheet.lists.text("not_applicable")},IF({missing}=1,"✗","✓"))',
+            styles,
+            horizontal="center",
+        )
+        for column in "DE":
+            put(ws, f"{column}{row}", None, styles)
+        ws.row_dimensions[row].height = text_height([(label, WIDTHS["B"])])
+        ws[f"{LEVEL_ID_COLUMN}{row}"] = f"={missing}"
+        ws.conditional_formatting.add(f"A{row}:C{row}", FormulaRule(formula=[f"${LEVEL_ID_COLUMN}${row}=1"], fill=MISSING_FILL))
+    return row + 1
