@@ -15,6 +15,7 @@ from .formats import FORMATS
 from .load import load_content
 from .model import Content
 from .reports import write_reports
+from .sample import write_samples
 
 CONTENT_OPTION = click.option(
     "--content",
@@ -133,6 +134,24 @@ def import_(paths: tuple[Path, ...], content_dir: Path, out: Path, as_json: bool
     summary = result.summary()
     failed = summary["rejected"] > 0 or (strict and summary["accepted_with_warnings"] > 0)
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@CONTENT_OPTION
+@click.option("--count", default=24, show_default=True, type=click.IntRange(1, 100_000), help="How many filled forms to write.")
+@click.option(
+    "--build", "built", default="build", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Built forms to fill (missing ones are built there first).",
+)  # fmt: skip
+@click.option(
+    "--out", default="samples", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+)
+def sample(content_dir: Path, count: int, built: Path, out: Path) -> None:
+    """Fill built forms with varied, realistic answers in every format (a demo set, a load generator)."""
+    content = _load(content_dir)
+    with click.progressbar(length=count, label="Filling", file=sys.stderr) as bar:
+        written = write_samples(content, built, out, count, progress=lambda path: bar.update(1))
+    click.echo(f"{len(written)} filled forms written to {out}", err=True)
 
 
 @main.group(name="i18n")

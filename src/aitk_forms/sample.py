@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from pathlib import Path
 
-from .model import Form, Question
+from . import build as builder
+from . import i18n
+from .formats import FORMATS
+from .model import Content, Form, Question
 from .scoring import visible_questions
 
 AGENCIES = (
@@ -77,8 +82,8 @@ def _text(q: Question, rng: random.Random, seed: int) -> str:
     if "unit" in qid:
         return f"{UNITS[seed % len(UNITS)]} {seed // len(UNITS) + 1}"
     if "use_case" in qid or "system_name" in qid:
-        name = USE_CASES[(seed // len(AGENCIES)) % len(USE_CASES)]
-        cycle = seed // (len(AGENCIES) * len(USE_CASES))
+        # unique per seed, so that samples are not taken for duplicate returns
+        name, cycle = USE_CASES[seed % len(USE_CASES)], seed // len(USE_CASES)
         return f"{name} (site {cycle + 1})" if cycle else name
     if "role" in qid:
         return rng.choice(ROLES)
@@ -87,3 +92,30 @@ def _text(q: Question, rng: random.Random, seed: int) -> str:
     if q.kind == "long_text":
         return " ".join(rng.sample(SENTENCES, 2))
     return rng.choice(SENTENCES)
+
+
+def write_samples(
+    content: Content, built: Path, out: Path, count: int, progress: Callable[[Path], None] | None = None
+) -> list[Path]:
+    """`count` filled forms in `out`, cycling through forms, languages and fillable formats.
+
+    Forms are taken from `built` (OUT/<lang>/<form>.<ext> of a build) and built there first where missing.
+    """
+    formats = [name for name, info in FORMATS.items() if info.fill_function() is not None]
+    langs = [lang for lang in content.languages if i18n.is_complete(content, lang)]
+    missing = [job for job in builder.plan(content, built, langs, None, formats) if not job.path.exists()]
+    builder.build(content, missing)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for seed in range(count):
+        form = content.forms[seed % len(content.forms)]
+        lang = langs[(seed // len(content.forms)) % len(langs)]
+        name = formats[(seed + seed // len(content.forms)) % len(formats)]
+        info = FORMATS[name]
+        target = out / f"{seed + 1:05d}-{form.id}-{lang}{info.suffix}"
+        source = built / lang / info.output_name(form.id)
+        info.fill_function()(content, form, lang, source, target, sample_answers(form, seed))
+        written.append(target)
+        if progress:
+            progress(target)
+    return written

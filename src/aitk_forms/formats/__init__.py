@@ -14,6 +14,7 @@ class FormatInfo:
     per: str  # "form": one file per form; "language": one file per language (the printed pack)
     module: str
     description: str
+    filler: str | None = None  # module with fill(): types sample answers into a built file
 
     def output_name(self, form_id: str) -> str:
         return f"{form_id}{self.suffix}" if self.per == "form" else f"{self.name}{self.suffix}"
@@ -22,13 +23,31 @@ class FormatInfo:
         """The module that writes (and reads) this format."""
         return importlib.import_module(self.module)
 
+    def fill_function(self):
+        """The sample filler of this format, or None where there is none."""
+        if self.filler is None:
+            return None
+        try:
+            return importlib.import_module(self.filler).fill
+        except ModuleNotFoundError:
+            return None
+
 
 FORMATS: dict[str, FormatInfo] = {
     f.name: f
     for f in (
-        FormatInfo("xlsx", ".xlsx", "form", "aitk_forms.formats.xlsx", "Excel workbook that scores itself"),
-        FormatInfo("docx", ".docx", "form", "aitk_forms.formats.docx", "Word form with content controls"),
-        FormatInfo("pdf", ".pdf", "form", "aitk_forms.formats.pdf", "fillable PDF form"),
+        FormatInfo(
+            "xlsx",
+            ".xlsx",
+            "form",
+            "aitk_forms.formats.xlsx",
+            "Excel workbook that scores itself",
+            "aitk_forms.formats.xlsx_fill",
+        ),
+        FormatInfo(
+            "docx", ".docx", "form", "aitk_forms.formats.docx", "Word form with content controls", "aitk_forms.formats.docx.fill"
+        ),
+        FormatInfo("pdf", ".pdf", "form", "aitk_forms.formats.pdf", "fillable PDF form", "aitk_forms.formats.pdf_fill"),
         FormatInfo("pack", ".pdf", "language", "aitk_forms.formats.pack", "printed pack of every form"),
     )
 }

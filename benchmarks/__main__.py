@@ -1,0 +1,102 @@
+"""`make bench`: build and import timings, printed as a table with the machine described.
+
+Figures are wall-clock seconds on this machine; each is the median of a few runs where cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aitk_forms import build as builder
+from aitk_forms import i18n
+from aitk_forms.formats import FORMATS
+from aitk_forms.load import load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+REPEATS = 3
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def per_form_times(content, out: Path, langs: list[str]) -> dict[tuple[str, str, str], float]:
+    """Median render time of each form in each format and language."""
+    times = {}
+    formats = [f for f in builder.available_formats() if FORMATS[f].per == "form"]
+    for lang in langs:
+        for job in builder.plan(content, out, [lang], None, formats):
+            runs = [timed(lambda j=job: builder.run_job(content, j)) for _ in range(REPEATS)]
+            times[(job.format, job.form, lang)] = statistics.median(runs)
+    return times
+
+
+def soffice_time(docx: Path) -> float | None:
+    soffice = shutil.which("soffice")
+    if not soffice:
+        return None
+    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as out:
+        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", out, str(docx)]
+        subprocess.run(command, capture_output=True, check=False)  # the first run creates the profile
+        return timed(lambda: subprocess.run(command, capture_output=True, check=False))
+
+
+def main() -> int:
+    content = load_content(ROOT / "content")
+    langs = i18n.complete_languages(content)
+    print(f"Machine: {machine()}")
+    print(f"Languages: {', '.join(langs)}\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        times = per_form_times(content, out, ["en", "ar", "zh"] if {"ar", "zh"} <= set(langs) else langs[:1])
+        print(f"{'format':<6} {'form':<10} {'lang':<4} {'seconds':>8}")
+        for (fmt, form, lang), seconds in sorted(times.items()):
+            print(f"{fmt:<6} {form:<10} {lang:<4} {seconds:>8.3f}")
+        jobs = builder.plan(content, out / "all", langs)
+        whole = timed(lambda: builder.build(content, jobs, workers=os.cpu_count()))
+        print(f"\nWhole pack: {len(jobs)} files ({len(langs)} languages, formats {', '.join(builder.available_formats())}) "
+              f"in {whole:.2f} s with {os.cpu_count()} processes")
+        docx = out / "en" / "risk.docx"
+        if docx.exists() and ("pdf", "risk", "en") in times:
+            office = soffice_time(docx)
+            if office:
+                ours = times[("pdf", "risk", "en")]
+                print(f"Fillable PDF of 'risk' (en): ours {ours:.2f} s, soffice --convert-to pdf of our .docx {office:.2f} s "
+                      f"(ratio {office / ours:.1f}x)")
+    try:
+        from benchmarks.imports import report_import
+    except ImportError:
+        print("\nImport benchmark: not available (needs the sample generator)")
+    else:
+        report_import(content)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\nPeak memory: this process {peak:.0f} MB, largest child process {children:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
