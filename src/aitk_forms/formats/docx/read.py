@@ -1,0 +1,149 @@
+"""Read a filled Word form back into a Response, whichever program saved it.
+
+Controls are found by their `w:tag` or, where Writer dropped it, by the enclosing bookmark
+`ans_<question id>`. Only zipfile and lxml: reading a thousand files must take seconds."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from ...errors import UnreadableFile
+from ...model import Content, Form
+from ...responses import Identity, Problem, Response
+from . import sdt
+from .answers import PLACEHOLDER_KEYS, decode_answer
+from .properties import CUSTOM_PART, read_custom_properties
+
+DOCUMENT_PART = "word/document.xml"
+# No part of a form we wrote comes near this; a larger one is a damaged or hostile file.
+MAX_PART_BYTES = 64 * 1024 * 1024
+# Entities are never expanded and nothing is fetched: a returned file is untrusted input.
+SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
+
+
+def read(path: Path | str, content: Content) -> Response:
+    """The answers in a filled form, by question id, with any problems found on the way."""
+    path = Path(path)
+    document, properties = _parts(path)
+    identity = _identity(path, properties)
+    form = content.form_version(identity.form, identity.version)
+    if form is None:
+        raise UnreadableFile(
+            f"{path}: made from form '{identity.form}' version {identity.version}, which this content does not have; "
+            "build the form again with this content and send it out again"
+        )
+    problems: list[Problem] = []
+    if identity.fingerprint != form.fingerprint:
+        problems.append(
+            Problem(None, "the form's structure was changed (its questions or choices differ from the form sent)", "error")
+        )
+    controls = answer_controls(document)
+    answers = _answers(form, controls, _placeholders(content), problems)
+    return Response(identity, answers, tuple(problems), "docx", str(path))
+
+
+def _parts(path: Path) -> tuple[etree._Element, dict[str, str]]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            document = _parse(archive, DOCUMENT_PART, path)
+            custom = _parse(archive, CUSTOM_PART, path, required=False)
+    except (zipfile.BadZipFile, OSError, KeyError) as error:
+        raise UnreadableFile(f"{path}: not a Word document (.docx) that can be opened ({error})") from None
+    return document, read_custom_properties(custom) if custom is not None else {}
+
+
+def _parse(archive: zipfile.ZipFile, name: str, path: Path, required: bool = True) -> etree._Element | None:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        if required:
+            raise UnreadableFile(f"{path}: not a Word document (it has no {name})") from None
+        return None
+    if info.file_size > MAX_PART_BYTES:
+        raise UnreadableFile(f"{path}: {name} is too large to be one of our forms")
+    try:
+        return etree.fromstring(archive.read(info), SAFE_PARSER)
+    except etree.XMLSyntaxError as error:
+        raise UnreadableFile(f"{path}: {name} is damaged ({error})") from None
+
+
+def _identity(path: Path, properties: dict[str, str]) -> Identity:
+    missing = [key for key in ("form", "version", "lang") if not properties.get(key)]
+    if missing:
+        raise UnreadableFile(
+            f"{path}: not a form made by aitk-forms (no form identity inside); "
+            "ask the respondent to fill in the form that was sent, not a copy or a new document"
+        )
+    return Identity(
+        properties["form"],
+        properties["version"],
+        properties["lang"],
+        properties.get("fingerprint", ""),
+        properties.get("content", "aitk"),
+    )
+
+
+def answer_controls(document: etree._Element) -> dict[str, etree._Element]:
+    """Each answer control by its name `ans_<question id>[__<choice id>]`: from its tag, else
+    from a bookmark inside it (where Writer moves it), else from the bookmark around it."""
+    found: dict[str, etree._Element] = {}
+    open_bookmarks: dict[str | None, str] = {}
+    for element in document.iter(sdt.w("sdt"), sdt.w("bookmarkStart"), sdt.w("bookmarkEnd")):
+        if element.tag == sdt.w("bookmarkStart"):
+            name = element.get(sdt.w("name"), "")
+            if name.startswith("ans_"):
+                open_bookmarks[element.get(sdt.w("id"))] = name
+        elif element.tag == sdt.w("bookmarkEnd"):
+            open_bookmarks.pop(element.get(sdt.w("id")), None)
+        else:
+            name = _control_name(element, open_bookmarks)
+            if name is not None:
+                found.setdefault(name, element)
+    return found
+
+
+def _control_name(control: etree._Element, open_bookmarks: dict[str | None, str]) -> str | None:
+    tag = sdt.tag_of(control)
+    if tag:
+        return f"ans_{tag}"
+    for inner in control.iter(sdt.w("bookmarkStart")):
+        name = inner.get(sdt.w("name"), "")
+        if name.startswith("ans_"):
+            return name
+    return next(reversed(open_bookmarks.values()), None)
+
+
+def _placeholders(content: Content) -> frozenset[str]:
+    """Every placeholder text in every language: Writer drops the "showing placeholder" flag,
+    so an untouched control reads as its placeholder."""
+    return frozenset(content.text(key, lang).strip() for key in PLACEHOLDER_KEYS for lang in content.languages)
+
+
+def _answers(form: Form, controls: dict[str, etree._Element], placeholders: frozenset[str], problems: list[Problem]) -> dict:
+    answers: dict = {}
+    expected: set[str] = set()
+    for question in form.questions():
+        if question.kind == "multi_choice":
+            names = {f"ans_{question.id}__{c.id}": c.id for c in question.choices}
+            expected |= names.keys()
+            missing = [name for name in names if name not in controls]
+            if missing:
+                problems.append(Problem(question.id, f"the answer control for '{missing[0][4:]}' is missing", "error"))
+            ticked = [choice for name, choice in names.items() if name in controls and sdt.is_checked(controls[name])]
+            if ticked:
+                answers[question.id] = ticked
+            continue
+        name = f"ans_{question.id}"
+        expected.add(name)
+        if name not in controls:
+            problems.append(Problem(question.id, "the answer control is missing", "error"))
+            continue
+        value = decode_answer(question, controls[name], placeholders, problems)
+        if value is not None:
+            answers[question.id] = value
+    for name in sorted(controls.keys() - expected):
+        problems.append(Problem(None, f"an answer control '{name[4:]}' that the form does not have"))
+    return answers

@@ -1,0 +1,219 @@
+"""Render one form in one language as a Word document with a content control for every answer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Cm, Twips
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from ...model import Content, Form, Question, Section, Text, is_rtl
+from ...responses import Identity
+from . import sdt
+from .properties import write_custom_properties
+from .styles import LOCALES, apply_styles, insert_in_order, protect_for_forms, set_right_to_left
+from .title_page import write_title_page
+
+RTL_CHARACTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+TABLE_BIDI_SUCCESSORS = "tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing tblInd tblBorders shd tblLayout".split()
+
+
+def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
+    """Write `form` in `lang` as a protected, fillable .docx at `path`."""
+    writer = FormWriter(content, form, lang)
+    writer.write()
+    writer.document.save(str(path))
+
+
+def question_numbers(form: Form) -> dict[str, str]:
+    """The numbers the document prints: 2.3 for the third question of the second section."""
+    return {q.id: f"{s}.{n}" for s, section in enumerate(form.sections, 1) for n, q in enumerate(section.questions, 1)}
+
+
+class FormWriter:
+    """Builds the document body in reading order; paragraphs and runs take the language's direction."""
+
+    def __init__(self, content: Content, form: Form, lang: str):
+        self.content, self.form, self.lang = content, form, lang
+        self.rtl = is_rtl(lang)
+        self.document = docx.Document()
+        self.numbers = question_numbers(form)
+        self.next_bookmark = 1
+        self.style_ids: dict[str, str] = {}
+
+    def write(self) -> None:
+        apply_styles(self.document, self.lang, self.rtl)
+        # python-docx's template starts with one empty paragraph; the title goes first.
+        body = self.document.element.body
+        for empty in body.findall(sdt.w("p")):
+            body.remove(empty)
+        write_title_page(self)
+        last_group = None
+        first_body_paragraph = len(self.document.paragraphs)
+        for number, section in enumerate(self.form.sections, 1):
+            if section.group and section.group != last_group:
+                self.group_heading(section.group)
+            last_group = section.group or last_group
+            self.section(number, section)
+        # The questions start on a new page however long the title page runs in a language.
+        self.document.paragraphs[first_body_paragraph].paragraph_format.page_break_before = True
+        self.footer()
+        self.properties()
+        protect_for_forms(self.document)
+
+    # Text building blocks
+
+    def text(self, text: Text | None) -> str:
+        return text.get(self.lang) if text is not None else ""
+
+    def ui(self, key: str, **values: str) -> str:
+        found = self.content.text(key, self.lang)
+        return found.format(**values) if values else found
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        paragraph = self.document.add_paragraph()
+        if style:
+            paragraph._p.get_or_add_pPr().style = self.style_id(style)
+        if self.rtl:
+            set_right_to_left(paragraph._p.get_or_add_pPr())
+        if text:
+            self.run(paragraph, text)
+        return paragraph
+
+    def style_id(self, name: str) -> str:
+        """The style's id, looked up once: python-docx's lookup by name scans every style each time."""
+        if name not in self.style_ids:
+            self.style_ids[name] = self.document.styles[name].style_id
+        return self.style_ids[name]
+
+    def run(self, paragraph: Paragraph, text: str):
+        run = paragraph.add_run(text)
+        if RTL_CHARACTERS.search(text):
+            run.font.rtl = True
+        return run
+
+    def table(self, rows: int, cols: int) -> Table:
+        table = self.document.add_table(rows=rows, cols=cols)
+        table.style = self.document.styles["Table Grid"]
+        if self.rtl:
+            insert_in_order(table._tbl.tblPr, etree.Element(sdt.w("bidiVisual")), TABLE_BIDI_SUCCESSORS)
+        return table
+
+    def cell_text(self, cell, text: str, style: str | None = None) -> None:
+        paragraph = cell.paragraphs[0]
+        if style:
+            paragraph._p.get_or_add_pPr().style = self.style_id(style)
+        if self.rtl:
+            set_right_to_left(paragraph._p.get_or_add_pPr())
+        self.run(paragraph, text)
+
+    def set_widths(self, table: Table, widths: list[float]) -> None:
+        """Column widths in centimetres; Writer reads the grid, Word the cells."""
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
+            for cell in column.cells:
+                cell.width = Cm(width)
+
+    # The form's parts
+
+    def group_heading(self, group_id: str) -> None:
+        group = self.form.group(group_id)
+        if group is None:
+            return
+        self.paragraph(self.text(group.title), "Heading 1")
+        if group.description:
+            self.paragraph(self.text(group.description))
+
+    def section(self, number: int, section: Section) -> None:
+        level = "Heading 2" if self.form.groups else "Heading 1"
+        self.paragraph(f"{number}  {self.text(section.title)}", level)
+        if section.intro:
+            self.paragraph(self.text(section.intro))
+        for question in section.questions:
+            self.question(question)
+
+    def question(self, question: Question) -> None:
+        heading = self.paragraph(style="Question")
+        self.run(heading, f"{self.numbers[question.id]}  {self.text(question.label)}")
+        if question.required:
+            self.run(heading, f" {self.ui('required_mark')}")
+        if question.help:
+            self.paragraph(self.text(question.help), "Help")
+        if question.kind in ("single_choice", "multi_choice"):
+            for choice in question.choices:
+                if choice.description:
+                    self.paragraph(f"{self.text(choice.label)}: {self.text(choice.description)}", "Help")
+        if question.show_if:
+            self.paragraph(self.condition_instruction(question), "Instruction")
+        if question.kind == "multi_choice":
+            self.paragraph(self.ui("tick_all"), "Help")
+            for choice in question.choices:
+                line = self.paragraph(style="Answer")
+                self.control(line, f"ans_{question.id}__{choice.id}", sdt.checkbox(f"{question.id}__{choice.id}"))
+                self.run(line, f"  {self.text(choice.label)}")
+        else:
+            self.control(self.paragraph(style="Answer"), f"ans_{question.id}", self.answer_control(question))
+
+    def condition_instruction(self, question: Question) -> str:
+        """The instruction on a conditional question, naming the question and answers it depends on."""
+        condition = question.show_if
+        other = self.form.question(condition.question)
+        labels = [self.text(c.label) for c in other.choices if c.id in condition.values] if other else []
+        answers = f" {self.ui('or_word')} ".join(labels or condition.values)
+        return self.ui("show_if_instruction", number=self.numbers.get(condition.question, condition.question), answers=answers)
+
+    def answer_control(self, question: Question) -> etree._Element:
+        if question.has_choices:
+            labels = [self.text(c.label) for c in question.choices]
+            if len(set(labels)) < len(labels):
+                # The reader matches the shown label; two equal labels would be read as the first.
+                labels = [f"{label} ({c.id})" for label, c in zip(labels, question.choices, strict=True)]
+            items = list(zip(labels, (c.id for c in question.choices), strict=True))
+            return sdt.dropdown(question.id, items, self.ui("choose_answer"), self.rtl)
+        if question.kind == "date":
+            return sdt.date_picker(question.id, self.ui("choose_date"), LOCALES.get(self.lang, self.lang), self.rtl)
+        placeholder = self.ui("type_number" if question.kind == "number" else "type_answer")
+        return sdt.rich_text(question.id, placeholder, self.rtl)
+
+    def control(self, paragraph: Paragraph, name: str, control: etree._Element) -> None:
+        sdt.bookmarked(paragraph._p, name, self.next_bookmark, control)
+        self.next_bookmark += 1
+
+    # Around the body
+
+    def footer(self) -> None:
+        """Form title and identity on the left, the page number on the right of every page."""
+        section = self.document.sections[0]
+        paragraph = section.footer.paragraphs[0]
+        paragraph.style = self.document.styles["Footer"]
+        if self.rtl:
+            set_right_to_left(paragraph._p.get_or_add_pPr())
+        stops = paragraph.paragraph_format.tab_stops
+        # The Footer style's centre tab would catch the page number halfway along.
+        stops.add_tab_stop(Twips(4680), WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(Twips(9360), WD_TAB_ALIGNMENT.CLEAR)
+        stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT)
+        self.run(paragraph, f"{self.text(self.form.title)} · {self.form.id} {self.form.version} · {self.lang}\t")
+        self.run(paragraph, f"{self.ui('page_label')} ")
+        page = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
+        paragraph._p.append(page)
+        paragraph.paragraph_format.space_before = Cm(0.2)
+
+    def properties(self) -> None:
+        identity = Identity.of(self.form, self.lang, self.content.name)
+        write_custom_properties(self.document, identity.as_dict())
+        core = self.document.core_properties
+        core.title = self.text(self.form.title)
+        core.subject = self.ui("pack_title")
+        core.language = LOCALES.get(self.lang, self.lang)
+        core.keywords = f"aitk-forms; {self.form.id}; {self.form.version}; {self.lang}"
+        core.author = "aitk-forms"
+        core.comments = f"{self.form.id} {self.form.version} {self.lang} {self.form.fingerprint}"

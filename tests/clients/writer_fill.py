@@ -1,0 +1,156 @@
+"""Fill Word forms in LibreOffice Writer over UNO, as a respondent would, and save them as .docx.
+
+Run by Debian's /usr/bin/python3 (it has the `uno` module), not by the project's venv:
+
+    /usr/bin/python3 tests/clients/writer_fill.py jobs.json
+
+jobs.json is a list of {"source": in.docx, "target": out.docx, "fill": {bookmark: value}}.
+Each control is found by its enclosing bookmark `ans_<question id>` (Writer drops `w:tag`).
+A value is the text to type (a newline types a line break), the label to choose from a
+drop-down, an ISO date for a date picker, or true to tick a check box. Jobs run in order in
+one Writer process, so a job may open what an earlier job saved. Prints one JSON line per job.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+import uno
+from com.sun.star.beans import PropertyValue
+from com.sun.star.text.ControlCharacter import LINE_BREAK
+
+
+def _property(name, value):
+    found = PropertyValue()
+    found.Name, found.Value = name, value
+    return found
+
+
+def start_writer():
+    """A headless soffice with its own profile (two sharing one fail silently); returns (process, desktop, profile)."""
+    profile = tempfile.mkdtemp(prefix="aitk-writer-")
+    pipe = f"aitk_{uuid.uuid4().hex}"
+    process = subprocess.Popen(
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            f"-env:UserInstallation=file://{profile}",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except Exception as error:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise SystemExit(f"LibreOffice did not start: {error}") from error
+            time.sleep(0.3)
+    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    return process, desktop, profile
+
+
+def content_control(document, anchor):
+    """The content control inside the bookmark's range."""
+    cursor = document.getText().createTextCursorByRange(anchor)
+    for paragraph in cursor.createEnumeration():
+        for portion in paragraph.createEnumeration():
+            if portion.TextPortionType == "ContentControl":
+                return portion.ContentControl
+    raise LookupError("no content control inside the bookmark")
+
+
+def replace_content(document, anchor, value):
+    """Select the control's content and type over it. The cursor starts one step in: the
+    bookmark starts before the control's own start mark."""
+    text = document.getText()
+    cursor = text.createTextCursorByRange(anchor.getStart())
+    cursor.goRight(1, False)
+    cursor.goRight(len(anchor.getString()), True)
+    lines = value.split("\n")
+    cursor.setString(lines[0])
+    cursor.collapseToEnd()
+    for line in lines[1:]:
+        text.insertControlCharacter(cursor, LINE_BREAK, False)
+        text.insertString(cursor, line, False)
+
+
+def fill_control(document, name, value):
+    bookmarks = document.getBookmarks()
+    if not bookmarks.hasByName(name):
+        raise LookupError(f"no bookmark {name}")
+    anchor = bookmarks.getByName(name).getAnchor()
+    control = content_control(document, anchor)
+    if control.Checkbox:
+        control.Checked = bool(value)
+        replace_content(document, anchor, control.CheckedState if value else control.UncheckedState)
+        return
+    if control.ListItems:
+        labels = [dict((p.Name, p.Value) for p in item)["DisplayText"] for item in control.ListItems]
+        if value not in labels:
+            raise ValueError(f"{name}: '{value}' is not in the list {labels}")
+    replace_content(document, anchor, value)
+    control.ShowingPlaceHolder = False
+    if control.Date:
+        control.CurrentDate = f"{value}T00:00:00Z"
+
+
+def run_job(desktop, job):
+    url = uno.systemPathToFileUrl(os.path.abspath(job["source"]))
+    document = desktop.loadComponentFromURL(url, "_blank", 0, (_property("Hidden", True),))
+    if document is None:
+        raise RuntimeError(f"Writer could not open {job['source']}")
+    try:
+        for name, value in job.get("fill", {}).items():
+            fill_control(document, name, value)
+        target = uno.systemPathToFileUrl(os.path.abspath(job["target"]))
+        document.storeToURL(target, (_property("FilterName", "MS Word 2007 XML"), _property("Overwrite", True)))
+    finally:
+        document.close(True)
+
+
+def main(argv):
+    with open(argv[1], encoding="utf-8") as handle:
+        jobs = json.load(handle)
+    process, desktop, profile = start_writer()
+    failed = 0
+    try:
+        for job in jobs:
+            try:
+                run_job(desktop, job)
+                print(json.dumps({"target": job["target"], "ok": True}), flush=True)
+            except Exception as error:  # report and go on: one bad job must not hide the others
+                failed += 1
+                print(json.dumps({"target": job["target"], "ok": False, "error": str(error)}), flush=True)
+    finally:
+        try:
+            desktop.terminate()
+        except Exception:
+            pass
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(profile, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
