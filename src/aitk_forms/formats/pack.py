@@ -1,0 +1,254 @@
+"""The printed pack: one PDF book per language for trainers, with every form laid out for writing by hand.
+
+The book is HTML from Jinja2 templates (templates/pack/) set by WeasyPrint, whose Pango/HarfBuzz text
+engine shapes Arabic and sets it right to left, and whose CSS paged media gives running headers, page
+numbers and the table of contents' page references (target-counter).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+
+from babel import Locale
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..errors import UsageError
+from ..fonts import require_fonts
+from ..model import Content, Form, Group, Question, Section, Text, is_rtl
+
+# The templates live at the top of the project, next to src/ (see ARCHITECTURE.md).
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pack"
+PAPERS = {"a4": "A4", "letter": "letter"}
+ANSWER_LINES = {"text": 1, "long_text": 5}
+INLINE_CHOICES = frozenset({"scale", "yes_no"})  # short labels, set side by side to save paper
+PRINCIPLES_FORM = "risk"  # its groups and sections are the core and instrumental principles
+
+
+@dataclass(frozen=True)
+class PackQuestion:
+    """One question as printed: its number, texts and the shape of its answer space."""
+
+    number: str
+    question: Question
+    label: str
+    help: str | None
+    go_to: str | None  # the instruction of a conditional question ("Answer only if ...")
+    hint: str | None  # "Tick one answer.", "Tick all that apply." or a number's range
+    choices: tuple[tuple[str, str | None], ...]  # (label, description)
+    inline: bool
+    lines: int
+
+
+@dataclass(frozen=True)
+class PackSection:
+    anchor: str
+    number: int
+    title: str
+    intro: str | None
+    group: str | None  # the title of the group (core principle) this section opens, if any
+    questions: tuple[PackQuestion, ...]
+
+
+@dataclass(frozen=True)
+class ScaleLegend:
+    """The points of one answer scale with what each means, printed once before a form's questions."""
+
+    points: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class PackForm:
+    anchor: str
+    id: str
+    version: str
+    title: str
+    description: str | None
+    scales: tuple[ScaleLegend, ...]
+    sections: tuple[PackSection, ...]
+    results: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Principle:
+    """A core principle (a group of the risk form) and its instrumental principles (its sections)."""
+
+    anchor: str
+    title: str
+    description: str | None
+    instrumental: tuple[tuple[str, str | None], ...]  # (title, intro)
+
+
+def render(content: Content, lang: str, path: Path | str, paper: str = "a4") -> None:
+    """Write the printed pack of every form in `lang` to `path`."""
+    if paper not in PAPERS:
+        raise UsageError(f"unknown paper size '{paper}' (known: {', '.join(PAPERS)})")
+    fonts = require_fonts(lang)
+    document = _weasyprint().HTML(string=pack_html(content, lang, paper, fonts), base_url=str(TEMPLATES))
+    # hinting=True keeps the fonts' hints rather than stripping them: where libharfbuzz-subset is missing,
+    # fontTools's hint removal alone took 3 of the 11 seconds of a Chinese pack.
+    document.write_pdf(str(path), hinting=True)
+
+
+def _weasyprint() -> ModuleType:
+    """WeasyPrint, imported on first use: loading Pango takes a while and only some formats need it."""
+    with warnings.catch_warnings():
+        # Without Debian's libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools, and warns that a
+        # future version will need the library; that is advice for the machine, not a fault of the pack.
+        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
+        import weasyprint
+    return weasyprint
+
+
+def pack_html(content: Content, lang: str, paper: str, fonts: tuple[str, ...]) -> str:
+    """The whole book as one HTML document, ready for WeasyPrint."""
+    forms = [_pack_form(content, form, lang) for form in content.forms]
+    rtl = is_rtl(lang)
+    return (
+        _environment()
+        .get_template("pack.html.j2")
+        .render(
+            lang=lang,
+            dir="rtl" if rtl else "ltr",
+            start="right" if rtl else "left",
+            end="left" if rtl else "right",
+            paper=PAPERS[paper],
+            font_list=", ".join(css_string(f) for f in fonts) + ", sans-serif",
+            ui=lambda key: content.text(key, lang),
+            language_name=Locale.parse(lang.replace("-", "_")).get_display_name(lang),
+            content=content,
+            source=content.source.get(lang),
+            principles=_principles(content, lang),
+            forms=forms,
+        )
+    )
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=lambda name: name is None or name.endswith(".html.j2"),  # the CSS template is not HTML
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["paragraphs"] = paragraphs
+    env.filters["css_string"] = css_string
+    return env
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The paragraphs of a text: parts separated by a blank line."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def _get(text: Text | None, lang: str) -> str | None:
+    return text.get(lang) if text is not None else None
+
+
+def _principles(content: Content, lang: str) -> tuple[Principle, ...]:
+    form = content.form(PRINCIPLES_FORM)
+    if form is None:
+        return ()
+    return tuple(_principle(form, group, lang) for group in form.groups)
+
+
+def _principle(form: Form, group: Group, lang: str) -> Principle:
+    members = tuple((s.title.get(lang), _get(s.intro, lang)) for s in form.sections if s.group == group.id)
+    return Principle(f"principle-{group.id}", group.title.get(lang), _get(group.description, lang), members)
+
+
+def _pack_form(content: Content, form: Form, lang: str) -> PackForm:
+    numbers = {q.id: f"{s}.{i}" for s, section in enumerate(form.sections, 1) for i, q in enumerate(section.questions, 1)}
+    sections, group = [], None
+    for index, section in enumerate(form.sections, start=1):
+        opens = section.group if section.group and section.group != group else None
+        group = section.group
+        sections.append(_pack_section(content, form, section, index, opens, numbers, lang))
+    return PackForm(
+        anchor=f"form-{form.id}",
+        id=form.id,
+        version=form.version,
+        title=form.title.get(lang),
+        description=_get(form.description, lang),
+        scales=_scale_legends(form, lang),
+        sections=tuple(sections),
+        results=tuple(r.label.get(lang) for r in form.results),
+    )
+
+
+def _pack_section(
+    content: Content, form: Form, section: Section, index: int, opens: str | None, numbers: dict[str, str], lang: str
+) -> PackSection:
+    found = form.group(opens) if opens else None
+    questions = tuple(_pack_question(content, form, q, numbers, lang) for q in section.questions)
+    return PackSection(
+        anchor=f"section-{form.id}-{section.id}",
+        number=index,
+        title=section.title.get(lang),
+        intro=_get(section.intro, lang),
+        group=found.title.get(lang) if found else opens,
+        questions=questions,
+    )
+
+
+def _pack_question(content: Content, form: Form, q: Question, numbers: dict[str, str], lang: str) -> PackQuestion:
+    return PackQuestion(
+        number=numbers[q.id],
+        question=q,
+        label=q.label.get(lang),
+        help=_get(q.help, lang),
+        go_to=_go_to(content, form, q, numbers, lang),
+        hint=_hint(content, q, lang),
+        # A scale's descriptions are in the form's legend; other choices keep theirs beside them.
+        choices=tuple((c.label.get(lang), None if q.kind == "scale" else _get(c.description, lang)) for c in q.choices),
+        inline=q.kind in INLINE_CHOICES,
+        lines=ANSWER_LINES.get(q.kind, 0),
+    )
+
+
+def _go_to(content: Content, form: Form, q: Question, numbers: dict[str, str], lang: str) -> str | None:
+    """The instruction that says when a conditional question is to be answered."""
+    other = form.question(q.show_if.question) if q.show_if else None
+    if other is None:
+        return None
+    labels = [c.label.get(lang) for c in other.choices if c.id in q.show_if.values]
+    answers = f" {content.text('or_word', lang)} ".join(labels)
+    return content.text("show_if_instruction", lang).format(number=numbers[other.id], answers=answers)
+
+
+def _hint(content: Content, q: Question, lang: str) -> str | None:
+    if q.kind == "multi_choice":
+        return content.text("tick_all", lang)
+    if q.kind == "single_choice":
+        return content.text("tick_one", lang)
+    if q.kind == "number" and (q.minimum is not None or q.maximum is not None):
+        return f"{_plain(q.minimum)} – {_plain(q.maximum)}"
+    return None
+
+
+def _plain(value: float | None) -> str:
+    if value is None:
+        return "…"
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _scale_legends(form: Form, lang: str) -> tuple[ScaleLegend, ...]:
+    """One legend per scale the form uses, in order of first use, for the points that have a description."""
+    seen: dict[str, ScaleLegend] = {}
+    for q in form.questions():
+        if q.kind == "scale" and q.scale not in seen:
+            points = tuple((c.label.get(lang), c.description.get(lang)) for c in q.choices if c.description)
+            seen[q.scale or ""] = ScaleLegend(points)
+    return tuple(legend for legend in seen.values() if legend.points)
