@@ -1,0 +1,140 @@
+"""The fillable PDF codec: an HTML form laid out by WeasyPrint (which shapes every script), whose
+fields are then named by question id and given appearances (pdf_fields.py), and its reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from weasyprint import CSS, HTML
+
+from ..fonts import require_fonts
+from ..model import Content, Form, Question, is_rtl
+from ..responses import Identity, Response
+from .pdf_fields import finish_fields, language_tag
+from .pdf_read import read_pdf
+
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pdf"
+
+
+def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
+    """Write the fillable PDF of `form` in `lang` to `path`."""
+    fonts = require_fonts(lang)
+    html = _environment().get_template("form.html.j2").render(**_page(content, form, lang, fonts))
+    document = HTML(string=html, base_url=str(TEMPLATES)).render(stylesheets=[_stylesheet()], pdf_forms=True)
+    pdf = document.write_pdf(pdf_forms=True)
+    finish_fields(pdf, form, lang, Identity.of(form, lang, content.name), form.title.get(lang), Path(path))
+
+
+def read(path: Path | str, content: Content) -> Response:
+    """The answers, identity and problems of a filled PDF; UnreadableFile if it is not one of ours."""
+    return read_pdf(Path(path), content)
+
+
+_CACHE: dict[str, object] = {}
+
+
+def _environment() -> Environment:
+    if "env" not in _CACHE:
+        _CACHE["env"] = Environment(
+            loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"], default_for_string=True)
+        )
+    return _CACHE["env"]
+
+
+def _stylesheet() -> CSS:
+    # Parsing the stylesheet once per process saves a noticeable share of each render.
+    if "css" not in _CACHE:
+        _CACHE["css"] = CSS(filename=str(TEMPLATES / "form.css"))
+    return _CACHE["css"]
+
+
+def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> dict:
+    text = lambda key: content.text(key, lang)  # noqa: E731 - a short local alias keeps the table readable
+    numbers = {q.id: n for n, q in enumerate(form.questions(), start=1)}
+    intro = [(text("about_title"), form.description.get(lang))] if form.description else []
+    intro += [(text("how_to_fill_title"), text("how_to_fill_pdf")), (text("return_title"), text("return_instruction"))]
+    return {
+        "lang": language_tag(lang),
+        "rtl": is_rtl(lang),
+        "fonts": _families(fonts),
+        # WeasyPrint embeds a field's font whole so that typed text can use it; a CJK font is 16 MB,
+        # so Chinese fields use the Latin font and viewers substitute a CJK font for typed Chinese.
+        "field_fonts": _families(tuple(f for f in fonts if "CJK" not in f)),
+        "title": form.title.get(lang),
+        "facts": [
+            (text("form_label"), form.title.get(lang)),
+            (text("version_label"), form.version),
+            (text("language_label"), language_name(lang)),
+            (text("identifier_label"), f"{form.id} · {form.fingerprint}"),
+        ],
+        "intro": intro,
+        "sections": [
+            {
+                "title": s.title.get(lang),
+                "intro": s.intro.get(lang) if s.intro else "",
+                "questions": [_question(content, form, q, lang, numbers) for q in s.questions],
+            }
+            for s in form.sections
+        ],
+        "source_title": text("source_note_title"),
+        "source": content.source.get(lang),
+    }
+
+
+def _question(content: Content, form: Form, q: Question, lang: str, numbers: dict[str, int]) -> dict:
+    return {
+        "id": q.id,
+        "kind": q.kind,
+        "number": numbers[q.id],
+        "label": q.label.get(lang),
+        "tooltip": tooltip(q, lang, numbers[q.id]),
+        "required": content.text("required_mark", lang) if q.required else "",
+        "help": q.help.get(lang) if q.help else "",
+        "help_label": content.text("help_label", lang),
+        "condition": _condition(content, form, q, lang, numbers),
+        "hint": _hint(content, q, lang),
+        "choices": [
+            {"id": c.id, "label": c.label.get(lang), "description": c.description.get(lang) if c.description else ""}
+            for c in q.choices
+        ],
+    }
+
+
+def _families(fonts: tuple[str, ...]) -> str:
+    return ", ".join(f'"{f}"' for f in fonts) + ", sans-serif"
+
+
+def tooltip(q: Question, lang: str, number: int) -> str:
+    """What a screen reader announces for the question's field(s): its number and its wording."""
+    return f"{number}. {q.label.get(lang)}"
+
+
+def _condition(content: Content, form: Form, q: Question, lang: str, numbers: dict[str, int]) -> str:
+    if q.show_if is None:
+        return ""
+    other = form.question(q.show_if.question)
+    labels = [c.label.get(lang) for c in other.choices if c.id in q.show_if.values] if other else list(q.show_if.values)
+    answers = f" {content.text('or_word', lang)} ".join(f"“{label}”" for label in labels)
+    return content.text("show_if_instruction", lang).format(number=numbers.get(q.show_if.question, "?"), answers=answers)
+
+
+def _hint(content: Content, q: Question, lang: str) -> str:
+    if q.kind == "multi_choice":
+        return content.text("tick_all", lang)
+    if q.has_choices:
+        return content.text("tick_one", lang)
+    if q.kind == "date":
+        return f"{content.text('choose_date', lang)} (YYYY-MM-DD)"
+    if q.kind == "number":
+        return content.text("type_number", lang)
+    return ""
+
+
+def language_name(lang: str) -> str:
+    """The language's own name for itself, with its code."""
+    try:
+        return f"{Locale.parse(lang).get_display_name(lang)} ({lang})"
+    except (UnknownLocaleError, ValueError):
+        return lang
