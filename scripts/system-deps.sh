@@ -5,8 +5,8 @@
 #   scripts/system-deps.sh test   the above, plus LibreOffice, poppler and gettext for the tests
 set -euo pipefail
 
-demo_packages="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 fontconfig"
-test_packages="$demo_packages libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils gettext"
+demo_packages="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig"
+test_packages="$demo_packages libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils poppler-data gettext"
 
 case "${1:-}" in
   demo) wanted=$demo_packages ;;
