@@ -162,12 +162,17 @@ def test_missing_font_stops_the_pack_with_a_message_naming_it_and_its_package(tm
     (tmp_path / "fonts.conf").write_text(
         '<?xml version="1.0"?><fontconfig><cachedir>' + str(tmp_path) + "</cachedir></fontconfig>"
     )
+    env = {**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")}
+    command = [str(Path(sys.executable).with_name("aitk-forms")), "build", "--content", str(SMALL), "--out", str(tmp_path)]
+    run = subprocess.run([*command, "--format", "pack", "--lang", "zh"], capture_output=True, text=True, env=env)
+    assert run.returncode == 1
+    assert "'Noto Sans CJK SC'" in run.stderr and "fonts-noto-cjk" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "zh").exists()
     script = (
         "from aitk_forms.load import load_content\nfrom aitk_forms.formats import pack\n"
         f"pack.render(load_content({str(SMALL)!r}), 'zh', {str(tmp_path / 'pack.pdf')!r})\n"
     )
-    env = {**os.environ, "FONTCONFIG_FILE": str(tmp_path / "fonts.conf")}
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert run.returncode != 0
-    assert "UsageError" in run.stderr and "'Noto Sans CJK SC'" in run.stderr and "fonts-noto-cjk" in run.stderr
+    assert "MissingDependency" in run.stderr and "'Noto Sans CJK SC'" in run.stderr and "fonts-noto-cjk" in run.stderr
     assert not (tmp_path / "pack.pdf").exists()

@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import i18n
+from . import fonts, i18n
 from .errors import UsageError
 from .formats import FORMATS, FormatInfo
 from .model import Content
@@ -64,6 +64,9 @@ def plan(
             raise UsageError(f"unknown format '{name}' (known: {', '.join(FORMATS)})")
         if name not in present:
             raise UsageError(f"format '{name}' is not available in this version of aitk-forms")
+    for lang in langs:
+        if {"pdf", "pack"} & set(formats):
+            fonts.require_fonts(lang)  # fail before any work, naming the package to install
     jobs = []
     for lang in langs:
         for name in formats:

@@ -10,7 +10,7 @@ import click
 
 from . import __version__, i18n, importer
 from . import build as builder
-from .errors import ContentError, UsageError
+from .errors import ContentError, MissingDependency, UsageError
 from .formats import FORMATS
 from .load import load_content
 from .model import Content
@@ -99,6 +99,8 @@ def build(
     content = _load(content_dir)
     try:
         jobs = builder.plan(content, out, _codes(lang), _codes(form_ids), _codes(format_names), allow_partial)
+    except MissingDependency as error:
+        raise click.ClickException(str(error)) from None
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:

@@ -33,6 +33,10 @@ class UsageError(Exception):
     """A request the tool cannot carry out as asked (unknown form, language or format)."""
 
 
+class MissingDependency(UsageError):
+    """Something the machine lacks (a font, a system package); the message names what to install."""
+
+
 # Messages about content. Keeping them here keeps the wording consistent.
 MSG = {
     "yaml": "not valid YAML: {error}",

@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from functools import cache
 
-from .errors import UsageError
+from .errors import MissingDependency
 
 # Font families used by every rendered output, by language; the Latin family covers Cyrillic too.
 FAMILIES = {
@@ -36,12 +36,12 @@ def installed_families() -> frozenset[str]:
 
 
 def require_fonts(lang: str) -> tuple[str, ...]:
-    """The families for `lang`, or UsageError naming the missing font and the package to install."""
+    """The families for `lang`, or MissingDependency naming the missing font and the package to install."""
     have = installed_families()
     missing = [f for f in (families(lang)[0], LATIN[0]) if f not in have]
     if missing:
         packages = sorted({PACKAGES.get(f, "fonts-noto-core") for f in missing})
-        raise UsageError(
+        raise MissingDependency(
             f"font {', '.join(repr(m) for m in missing)} needed for language '{lang}' is not installed "
             f"(Debian: apt-get install {' '.join(packages)})"
         )

@@ -1,0 +1,57 @@
+"""Cells of the consolidated workbook: respondents' text as plain strings, answers as typed data, headers.
+
+Respondents' text is stored as a string cell, never a formula: openpyxl would otherwise turn a value
+starting with "=" into one, and a spreadsheet would run it (formula injection).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..model import Form
+
+EXCEL_CELL_LIMIT = 32_767  # characters; a longer cell makes Excel repair the file
+HEADER = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def put_text(cell: Cell, value: object) -> None:
+    """Store `value` as a string cell: never a formula, without the control characters XML cannot hold."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if len(text) > EXCEL_CELL_LIMIT:
+        note = f" … [cut: {len(text)} characters in all]"
+        text = text[: EXCEL_CELL_LIMIT - len(note)] + note
+    cell.value = text
+    cell.data_type = "s"  # set after the value: openpyxl types a string starting with "=" as a formula
+
+
+def put_answer(cell: Cell, form: Form, question_id: str, value: object) -> None:
+    """An answer as data: numbers as numbers, dates as dates, choice ids and text as strings."""
+    question = form.question(question_id)
+    if isinstance(value, list):
+        put_text(cell, "; ".join(str(v) for v in value))
+    elif question is not None and question.kind == "number" and isinstance(value, int | float):
+        cell.value = value
+    elif question is not None and question.kind == "date":
+        try:
+            cell.value = dt.date.fromisoformat(str(value))
+            cell.number_format = "yyyy-mm-dd"
+        except ValueError:
+            put_text(cell, value)
+    else:
+        put_text(cell, value)
+
+
+def write_header(sheet: Worksheet, row: int, values: list[str], widths: list[float] | None = None) -> None:
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row, column)
+        put_text(cell, value)
+        cell.font, cell.fill, cell.alignment = HEADER, HEADER_FILL, WRAP
+        if widths:
+            sheet.column_dimensions[get_column_letter(column)].width = widths[column - 1]
