@@ -123,11 +123,16 @@ def _merge(pot: Catalog, old: Catalog | None, lang: str) -> Catalog:
             string,
             context=message.context,
             auto_comments=message.auto_comments,
-            user_comments=was.user_comments if was else (),
+            user_comments=_translator_comments(was),
             flags=flags,
             previous_id=previous_id,
         )
     return catalog
+
+
+def _translator_comments(was) -> list[str]:
+    """A translator's own comments, less Babel's misreading of a wrapped `#| msgid` (the previous source)."""
+    return [c for c in (was.user_comments if was is not None else ()) if not c.startswith("| ")]
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ def _write_atomic(path: Path, catalog: Catalog) -> None:
     handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            write_po(out, catalog, width=0, include_previous=True, no_location=True)
+            write_po(out, catalog, width=0, include_previous=False, no_location=True)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
