@@ -98,6 +98,8 @@ def _table(document, block: Table) -> None:
     size = Pt(7.5 if block.style == "log" else 8.5)
     widths = _widths(block)
     table.autofit = False
+    margins = "".join(f'<w:{side} w:w="57" w:type="dxa"/>' for side in ("left", "right"))  # 1 mm: room for headers
+    table._tbl.tblPr.append(parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>"))
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         column.w = width  # LibreOffice lays out by the grid, Word by the cells: set both
     for r, values in enumerate((block.headers,) + block.rows):
@@ -106,7 +108,7 @@ def _table(document, block: Table) -> None:
             cell.width = widths[c]
             paragraph = cell.paragraphs[0]
             run = paragraph.add_run(value)
-            run.font.size, run.bold = size, r == 0
+            run.font.size, run.bold = (Pt(7.5) if r == 0 else size), r == 0
             if block.numeric[c]:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if r == 0:

@@ -178,7 +178,7 @@ def _results_table(form: FormSummary) -> Table:
         span = f"{number(r.minimum)}–{number(r.maximum)}" if r.minimum is not None else "–"
         rows.append((r.label, str(r.scored), number(r.mean), span, number(r.spread)) + tuple(str(lv.count) for lv in r.levels))
     numeric = (False,) + (True,) * (len(headers) - 1 + len(levels))
-    widths = (3.6, 1.9, 1.3, 1.8, 1.5) + (1.9,) * len(levels)
+    widths = (2.8, 2.0, 1.3, 1.6, 1.5) + (2.2,) * len(levels)
     return Table(
         headers + tuple(lv.label for lv in levels),
         tuple(rows),
@@ -209,7 +209,7 @@ def _risk_blocks(form: FormSummary) -> list:
             (
                 case.name,
                 f"{case.level} ({number(case.score)})",
-                "; ".join(f"{p} {number(s)} ({lv})" for p, s, lv in case.principles),
+                _principles_by_level(case.principles),
                 say(
                     "full_toolkit_unknown"
                     if case.full_toolkit is None
@@ -226,6 +226,14 @@ def _risk_blocks(form: FormSummary) -> list:
     if known:
         blocks.append(Paragraph(say("full_toolkit_sentence", applies=applies, known=known, unknown=len(form.responses) - known)))
     return blocks
+
+
+def _principles_by_level(principles: tuple[tuple[str, float, str], ...]) -> str:
+    """ "Extremely high: Privacy 25, Accuracy 20. High: Necessity 12." (highest first, as they come)."""
+    groups: dict[str, list[str]] = {}
+    for principle, score, level in principles:
+        groups.setdefault(level, []).append(f"{principle} {number(score)}")
+    return " ".join(f"{level}: {', '.join(names)}." for level, names in groups.items())
 
 
 def _annex(result: ImportResult) -> list:

@@ -33,7 +33,7 @@ def write_summary_sheet(sheet: Worksheet, summary: FormSummary) -> None:
     rows = list(summary.parts) + [r for r in (summary.overall,) if r is not None]
     levels = summary.parts[0].levels if summary.parts else ()
     headers = list(STAT_COLUMNS) + [level.label for level in levels]
-    write_header(sheet, TABLE_ROW, headers, [36, 11, 9, 9, 9, 11] + [13] * len(levels))
+    write_header(sheet, TABLE_ROW, headers, [36, 11, 9, 10, 10, 12] + [15] * len(levels))
     for i, result in enumerate(rows, start=TABLE_ROW + 1):
         _write_result_row(sheet, i, result)
     sheet.freeze_panes = f"A{TABLE_ROW + 1}"
