@@ -39,7 +39,14 @@ def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:
     os.close(handle)
     try:
         write(Path(temp))
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a report is an ordinary file
         os.replace(temp, target)
     finally:
         Path(temp).unlink(missing_ok=True)
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
