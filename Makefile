@@ -23,10 +23,10 @@ system-test:
 demo: setup system-demo
 	$(BIN)/aitk-forms lint
 	$(BIN)/aitk-forms build --out build
-	@if $(BIN)/aitk-forms sample --help >/dev/null 2>&1; then \
-		$(BIN)/aitk-forms sample --count 24 --build build --out samples && \
-		$(BIN)/aitk-forms import samples --out report; \
-	fi
+	rm -rf samples
+	$(BIN)/aitk-forms sample --count 36 --build build --out samples
+	$(BIN)/aitk-forms import samples --out report
+	@echo "Forms in build/, filled samples in samples/, reports in report/"
 
 test: setup system-test
 	$(BIN)/ruff check src tests
