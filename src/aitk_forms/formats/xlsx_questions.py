@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Content, Form, Question
+from ..wording import condition_instruction, question_numbers
 from .xlsx_formulas import write_calc_columns
 from .xlsx_lists import YES_LIST, Lists
 from .xlsx_style import (
@@ -56,6 +57,7 @@ class QuestionCells:
 class QuestionSheet:
     name: str
     lists: Lists
+    form: Form
     cells: dict[str, QuestionCells] = field(default_factory=dict)
 
     def ref(self, column: str, qid: str) -> str:
@@ -71,7 +73,8 @@ def question_text(content: Content, q: Question, lang: str) -> str:
 def add_question_sheet(wb, name: str, content: Content, form: Form, lang: str, styles: Styles, lists: Lists) -> QuestionSheet:
     ws = wb.create_sheet(name)
     _header(ws, content, form, lang, styles)
-    sheet = QuestionSheet(name, lists)
+    sheet = QuestionSheet(name, lists, form)
+    numbers = question_numbers(form)
     row, group = FIRST_ROW, None
     for s_index, section in enumerate(form.sections, start=1):
         if section.group and section.group != group:
@@ -81,8 +84,8 @@ def add_question_sheet(wb, name: str, content: Content, form: Form, lang: str, s
         row = _banner(ws, row, f"{s_index}. {section.title.get(lang)}", styles, SECTION_FILL, 11)
         if section.intro:
             row = _banner(ws, row, section.intro.get(lang), styles, None, 10)
-        for q_index, q in enumerate(section.questions, start=1):
-            cells = QuestionCells(q, f"{s_index}.{q_index}", row)
+        for q in section.questions:
+            cells = QuestionCells(q, numbers[q.id], row)
             sheet.cells[q.id] = cells
             row = _question_rows(ws, cells, sheet, content, lang, styles) + 1
     last = row - 1
@@ -173,10 +176,7 @@ def _question_rows(ws: Worksheet, cells: QuestionCells, sheet: QuestionSheet, co
 def _help_text(q: Question, sheet: QuestionSheet, content: Content, lang: str) -> str:
     parts = [q.help.get(lang)] if q.help else []
     if q.show_if and q.show_if.question in sheet.cells:
-        other = sheet.cells[q.show_if.question]
-        labels = [c.label.get(lang) for c in other.question.choices if c.id in q.show_if.values]
-        answers = f" {content.text('or_word', lang)} ".join(labels)
-        parts.append(content.text("show_if_instruction", lang).format(number=other.number, answers=answers))
+        parts.append(condition_instruction(content, sheet.form, q, lang, question_numbers(sheet.form)))
     if q.kind == "number" and (q.minimum is not None or q.maximum is not None):
         parts.append(
             f"{_plain(q.minimum) if q.minimum is not None else '…'} – {_plain(q.maximum) if q.maximum is not None else '…'}"
