@@ -59,7 +59,8 @@ def soffice_time(docx: Path) -> float | None:
     if not soffice:
         return None
     with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as out:
-        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", out, str(docx)]
+        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf"]
+        command += ["--outdir", out, str(docx)]
         subprocess.run(command, capture_output=True, check=False)  # the first run creates the profile
         return timed(lambda: subprocess.run(command, capture_output=True, check=False))
 
@@ -77,15 +78,19 @@ def main() -> int:
             print(f"{fmt:<6} {form:<10} {lang:<4} {seconds:>8.3f}")
         jobs = builder.plan(content, out / "all", langs)
         whole = timed(lambda: builder.build(content, jobs, workers=os.cpu_count()))
-        print(f"\nWhole pack: {len(jobs)} files ({len(langs)} languages, formats {', '.join(builder.available_formats())}) "
-              f"in {whole:.2f} s with {os.cpu_count()} processes")
+        print(
+            f"\nWhole pack: {len(jobs)} files ({len(langs)} languages, formats {', '.join(builder.available_formats())}) "
+            f"in {whole:.2f} s with {os.cpu_count()} processes"
+        )
         docx = out / "en" / "risk.docx"
         if docx.exists() and ("pdf", "risk", "en") in times:
             office = soffice_time(docx)
             if office:
                 ours = times[("pdf", "risk", "en")]
-                print(f"Fillable PDF of 'risk' (en): ours {ours:.2f} s, soffice --convert-to pdf of our .docx {office:.2f} s "
-                      f"(ratio {office / ours:.1f}x)")
+                print(
+                    f"Fillable PDF of 'risk' (en): ours {ours:.2f} s, soffice --convert-to pdf of our .docx {office:.2f} s "
+                    f"(ratio {office / ours:.1f}x)"
+                )
     try:
         from benchmarks.imports import report_import
     except ImportError:
