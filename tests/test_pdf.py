@@ -158,18 +158,35 @@ def test_every_widget_has_an_appearance_for_each_state_and_viewers_need_not_rege
 
 
 # Letters a respondent may type that no label of the small forms contains.
-UNTYPED = {"en": "ĄąŒœßŁłŽžЖжЯяЁё€0123456789", "ar": "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي٠١٢٣٤٥٦٧٨٩"}
+UNTYPED = {
+    "en": "ĄąŒœßŁłŽžЖжЯяЁё€0123456789",
+    "ar": "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىي٠١٢٣٤٥٦٧٨٩",
+    # Common hanzi (GB 2312 level 1), a level 2 one (鑫), and Chinese punctuation.
+    "zh": "北京市公安局人工智能办公室警察数据鑫，。、：“”（）",
+}
+
+
+def field_font_program(path: Path) -> bytes:
+    """The embedded font program of the form's default text field font (/DA of the AcroForm)."""
+    acro = PdfReader(path).trailer["/Root"]["/AcroForm"]
+    name = str(acro["/DA"]).split()[2]
+    font = acro["/DR"]["/Font"][name].get_object()
+    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+    return (descriptor.get("/FontFile2") or descriptor["/FontFile3"]).get_object().get_data()
 
 
 @pytest.mark.parametrize("lang", ["en", "ar", "zh"])
 def test_text_fields_use_an_embedded_font_covering_the_script_the_respondent_types(rendered, lang):
-    acro = PdfReader(rendered["readiness", lang]).trailer["/Root"]["/AcroForm"]
-    name = str(acro["/DA"]).split()[2]
-    font = acro["/DR"]["/Font"][name].get_object()
-    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-    embedded = (descriptor.get("/FontFile2") or descriptor["/FontFile3"]).get_object().get_data()
-    covered = TTFont(BytesIO(embedded)).getBestCmap()
+    covered = TTFont(BytesIO(field_font_program(rendered["readiness", lang]))).getBestCmap()
     assert [c for c in UNTYPED["ar" if lang == "ar" else "en"] if ord(c) not in covered] == []
+    if lang == "zh":
+        assert [c for c in UNTYPED["zh"] if ord(c) not in covered] == []
+
+
+def test_the_chinese_field_font_is_a_subset_not_the_whole_cjk_font(rendered):
+    # The whole Noto Sans CJK SC is 16 MB; GB 2312 and Latin come to under 2 MB.
+    assert len(field_font_program(rendered["risk", "zh"])) < 2_500_000
+    assert rendered["risk", "zh"].stat().st_size < 4_000_000
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -368,3 +385,9 @@ def test_real_forms_round_trip_through_a_client(real_content, tmp_path, form_id,
     response = pdf.read(filled, real_content)
     assert (response.answers, response.problems) == (answers, ())
     assert set(PdfReader(empty).get_fields()) == expected_field_names(form)
+
+
+def test_the_chinese_field_font_gives_each_glyph_the_cid_equal_to_its_glyph_id(rendered):
+    # Viewers write typed text as glyph ids; readers look the glyphs of a CID-keyed CFF font up by CID.
+    order = TTFont(BytesIO(field_font_program(rendered["risk", "zh"]))).getGlyphOrder()
+    assert [name for gid, name in enumerate(order[1:], start=1) if name != f"cid{gid:05d}"] == []

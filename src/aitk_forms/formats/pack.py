@@ -8,11 +8,9 @@ numbers and the table of contents' page references (target-counter).
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -20,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..errors import UsageError
 from ..fonts import require_fonts
 from ..model import Content, Form, Group, Question, Section, Text, is_rtl
+from .weasy import collector_paused, compress_streams, css_string, font_config, weasyprint
 
 # The templates live at the top of the project, next to src/ (see ARCHITECTURE.md).
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pack"
@@ -88,20 +87,12 @@ def render(content: Content, lang: str, path: Path | str, paper: str = "a4") -> 
     if paper not in PAPERS:
         raise UsageError(f"unknown paper size '{paper}' (known: {', '.join(PAPERS)})")
     fonts = require_fonts(lang)
-    document = _weasyprint().HTML(string=pack_html(content, lang, paper, fonts), base_url=str(TEMPLATES))
-    # hinting=True keeps the fonts' hints rather than stripping them: where libharfbuzz-subset is missing,
-    # fontTools's hint removal alone took 3 of the 11 seconds of a Chinese pack.
-    document.write_pdf(str(path), hinting=True)
-
-
-def _weasyprint() -> ModuleType:
-    """WeasyPrint, imported on first use: loading Pango takes a while and only some formats need it."""
-    with warnings.catch_warnings():
-        # Without Debian's libharfbuzz-subset0 WeasyPrint subsets fonts with fontTools, and warns that a
-        # future version will need the library; that is advice for the machine, not a fault of the pack.
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        import weasyprint
-    return weasyprint
+    html = pack_html(content, lang, paper, fonts)
+    with collector_paused():
+        document = weasyprint().HTML(string=html, base_url=str(TEMPLATES))
+        # hinting=True keeps the fonts' hints rather than stripping them: where libharfbuzz-subset is missing,
+        # fontTools's hint removal alone took 3 of the 11 seconds of a Chinese pack.
+        document.write_pdf(str(path), hinting=True, font_config=font_config(), finisher=compress_streams)
 
 
 def pack_html(content: Content, lang: str, paper: str, fonts: tuple[str, ...]) -> str:
@@ -145,12 +136,6 @@ def _environment() -> Environment:
 def paragraphs(text: str | None) -> list[str]:
     """The paragraphs of a text: parts separated by a blank line."""
     return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
-
-
-def css_string(text: str) -> str:
-    """`text` as a quoted CSS string."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'"{escaped}"'
 
 
 def _get(text: Text | None, lang: str) -> str | None:

@@ -3,17 +3,19 @@ fields are then named by question id and given appearances (pdf_fields.py), and 
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from weasyprint import CSS, HTML
 
 from ..fonts import require_fonts
 from ..model import Content, Form, Question, is_rtl
 from ..responses import Identity, Response
-from .pdf_fields import finish_fields, language_tag
+from .pdf_field_font import FIELD_FAMILY, field_font_css
+from .pdf_fields import field_finisher, language_tag
 from .pdf_read import read_pdf
+from .weasy import collector_paused, font_config, stylesheet, weasyprint
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pdf"
 
@@ -22,9 +24,12 @@ def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
     """Write the fillable PDF of `form` in `lang` to `path`."""
     fonts = require_fonts(lang)
     html = _environment().get_template("form.html.j2").render(**_page(content, form, lang, fonts))
-    document = HTML(string=html, base_url=str(TEMPLATES)).render(stylesheets=[_stylesheet()], pdf_forms=True)
-    pdf = document.write_pdf(pdf_forms=True)
-    finish_fields(pdf, form, lang, Identity.of(form, lang, content.name), form.title.get(lang), Path(path))
+    # The fields are finished on WeasyPrint's PDF objects before they are written: no second parse of the file.
+    finisher = field_finisher(form, lang, Identity.of(form, lang, content.name), form.title.get(lang))
+    with collector_paused():
+        html_document = weasyprint().HTML(string=html, base_url=str(TEMPLATES))
+        document = html_document.render(stylesheets=_stylesheets(lang), pdf_forms=True, font_config=font_config())
+        document.write_pdf(str(path), pdf_forms=True, finisher=finisher)
 
 
 def read(path: Path | str, content: Content) -> Response:
@@ -43,11 +48,27 @@ def _environment() -> Environment:
     return _CACHE["env"]
 
 
-def _stylesheet() -> CSS:
-    # Parsing the stylesheet once per process saves a noticeable share of each render.
-    if "css" not in _CACHE:
-        _CACHE["css"] = CSS(filename=str(TEMPLATES / "form.css"))
-    return _CACHE["css"]
+def _stylesheets(lang: str) -> list:
+    sheets = [stylesheet(TEMPLATES / "form.css")]
+    if _field_font_face(lang) is not None:
+        sheets.append(_field_font_face(lang))
+    return sheets
+
+
+@cache
+def _field_font_face(lang: str) -> object | None:
+    """The @font-face of the language's own field font, parsed once per process (parsing registers
+    the font file with fontconfig)."""
+    css = field_font_css(lang)
+    return weasyprint().CSS(string=css, font_config=font_config()) if css else None
+
+
+def _field_families(lang: str, fonts: tuple[str, ...]) -> str:
+    """The fonts of the text fields. WeasyPrint embeds a field's font whole so that typed text can use
+    it: Chinese fields get a GB 2312 subset of the CJK font (pdf_field_font.py), not the 16 MB font."""
+    if _field_font_face(lang) is not None:
+        return _families((FIELD_FAMILY,))
+    return _families(tuple(f for f in fonts if "CJK" not in f))
 
 
 def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> dict:
@@ -59,9 +80,7 @@ def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> di
         "lang": language_tag(lang),
         "rtl": is_rtl(lang),
         "fonts": _families(fonts),
-        # WeasyPrint embeds a field's font whole so that typed text can use it; a CJK font is 16 MB,
-        # so Chinese fields use the Latin font and viewers substitute a CJK font for typed Chinese.
-        "field_fonts": _families(tuple(f for f in fonts if "CJK" not in f)),
+        "field_fonts": _field_families(lang, fonts),
         "title": form.title.get(lang),
         "facts": [
             (text("form_label"), form.title.get(lang)),

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..fonts import FAMILIES, LATIN, require_fonts
-from ..formats.pack import _weasyprint, css_string
+from ..formats.weasy import css_string, weasyprint
 from ..importer import ImportResult
 from ..model import Content
 from .charts import Chart, to_svg
@@ -33,7 +33,7 @@ def write_pdf(content: Content, result: ImportResult, path: Path) -> None:
     html = report_html(story)
     # A fixed identifier (the PDF's /ID) derived from the HTML keeps the same import's report byte-identical.
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    document = _weasyprint().HTML(string=html, base_url=str(TEMPLATES))
+    document = weasyprint().HTML(string=html, base_url=str(TEMPLATES))
     document.write_pdf(str(path), pdf_tags=True, pdf_identifier=identifier, hinting=True)
 
 
