@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
@@ -273,6 +272,29 @@ def test_answers_typed_as_word_saves_them_read_back_by_tag(small_content, render
     assert response.problems == ()
 
 
+def test_an_answer_typed_into_a_control_still_flagged_as_showing_its_placeholder_is_read(small_content, rendered, tmp_path):
+    """Writer 7.4 keeps the "showing placeholder" flag after a respondent types over the placeholder."""
+
+    def answer(root):
+        for tag, text in (("system_name", "Ранний поиск 早期"), ("planning_date", "2025-12-31")):
+            control = next(c for c in root.iter(w("sdt")) if c.find(f"{w('sdtPr')}/{w('tag')}").get(w("val")) == tag)
+            next(t for t in control.iter(w("t")) if t.text).text = text
+            assert control.find(f"{w('sdtPr')}/{w('showingPlcHdr')}") is not None
+
+    response = read(rewrite(rendered["workbook", "en"], tmp_path / "flagged.docx", answer), small_content)
+    assert response.answers == {"system_name": "Ранний поиск 早期", "planning_date": "2025-12-31"}
+    assert response.problems == ()
+
+
+def test_a_flagged_control_showing_a_placeholder_this_content_does_not_have_is_unanswered(small_content, rendered, tmp_path):
+    def old_placeholder(root):
+        control = next(c for c in root.iter(w("sdt")) if c.find(f"{w('sdtPr')}/{w('tag')}").get(w("val")) == "planning_date")
+        next(t for t in control.iter(w("t")) if t.text).text = "Pick a date"
+
+    response = read(rewrite(rendered["workbook", "en"], tmp_path / "stale.docx", old_placeholder), small_content)
+    assert response.answers == {} and response.problems == ()
+
+
 def test_a_choice_not_in_the_list_is_reported_and_left_out(small_content, rendered, tmp_path):
     path = rewrite(rendered["workbook", "en"], tmp_path / "bad.docx", lambda root: type_into(root, "planning_decision", "Maybe"))
     response = read(path, small_content)
@@ -354,18 +376,9 @@ def test_xml_entities_in_a_returned_file_are_never_expanded(small_content, rende
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
         for item in old.infolist():
             new.writestr(item, xml if item.filename == "word/document.xml" else old.read(item))
-    response = read(target, small_content)
-    assert not any("EXPANDED" in str(v) or "root:" in str(v) for v in response.answers.values())
-
-
-def test_reading_is_fast_enough_for_a_thousand_files_in_seconds(real_content, tmp_path):
-    path = tmp_path / "risk.docx"
-    render(real_content, real_content.form("risk"), "en", path)
-    started = time.perf_counter()
-    for _ in range(50):
-        read(path, real_content)
-    per_file = (time.perf_counter() - started) / 50
-    assert per_file < 0.03, f"{per_file * 1000:.1f} ms a file"
+    # A document type declaration has no place in an Office file (ECMA-376 Part 2, M1.18): refused unread.
+    with pytest.raises(UnreadableFile, match="document type"):
+        read(target, small_content)
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
@@ -398,6 +411,21 @@ def test_a_second_open_and_save_in_writer_changes_nothing(small_content, writer_
     first = read(folder / f"{form_id}-{lang}-filled.docx", small_content)
     second = read(folder / f"{form_id}-{lang}-again.docx", small_content)
     assert (second.identity, second.answers, second.problems) == (first.identity, first.answers, first.problems)
+
+
+@pytest.mark.client
+@pytest.mark.parametrize("lang", ["en", "ar", "zh"])
+def test_answers_typed_or_chosen_in_writer_are_not_in_the_grey_placeholder_style(small_content, writer_filled, lang):
+    folder, expected = writer_filled
+    controls = answer_controls(document_xml(folder / f"risk-{lang}-filled.docx"))
+    answered = [f"ans_{qid}" for qid, value in expected["risk", lang].items() if not isinstance(value, list)]
+    assert len(answered) >= 4
+    for name in answered:
+        runs = [r for r in controls[name].iter(w("r")) if "".join(t.text or "" for t in r.iter(w("t"))).strip()]
+        assert runs, name
+        for run in runs:
+            assert run.find("w:rPr/w:rStyle[@w:val='PlaceholderText']", NS) is None, name
+            assert run.find("w:rPr/w:color", NS) is None, name
 
 
 @pytest.mark.client

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import multiprocessing
 import os
+import signal
+import sys
+import time
+import warnings
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .errors import UnreadableFile
-from .formats import FORMATS
+from .formats import FORMATS, READABLE
 from .model import Content, Form
 from .responses import Problem
 from .scoring import score_form
-from .sniff import sniff
+from .sniff import FILE_MEMORY_BYTES, FILE_SECONDS, printable, sniff
 from .validate import check_answers
 
 STATUSES = ("accepted", "accepted_with_warnings", "duplicate", "rejected")
-PARALLEL_FROM = 24  # below this many files a process pool costs more than it saves
+MAX_WORKERS = 8
+FAILURES = {
+    MemoryError: "reading it needed more memory than the limit: it is not one of our forms, or it was made to harm",
+    RecursionError: "its structure nests or loops too deeply to be read: it is not one of our forms, or it is damaged",
+}
 
 
 @dataclass
@@ -77,46 +87,67 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 def import_files(content: Content, paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> ImportResult:
-    files = discover(paths)
-    if len(files) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(max_workers=min(os.cpu_count() or 2, 8)) as pool:
-            results = []
-            for result in pool.map(read_file, [content] * len(files), files, chunksize=8):
-                results.append(result)
-                if progress:
-                    progress(1)
-    else:
-        results = []
-        for path in files:
-            results.append(read_file(content, path))
-            if progress:
-                progress(1)
+    """Read every file under `paths`, each in a worker process bounded in time and memory, one result per file."""
+    results = read_isolated(content, discover(paths), progress)
     mark_duplicates(results)
     return ImportResult(results)
 
 
 def read_file(content: Content, path: Path) -> FileResult:
     """Read one returned file into a FileResult; every failure becomes a rejection with its reason."""
-    result = FileResult(path=str(path), sha256=_sha256(path))
+    result = FileResult(path=str(path), sha256="")
     try:
+        result.sha256 = _sha256(path)
         result.format = sniff(path).format
-        codec = FORMATS[result.format].codec()
-        response = codec.read(path, content)
-        form = _form_for(content, response.identity)
-        if form is not content.form(form.id):  # an older version: read again with that version's questions
-            response = codec.read(path, replace(content, forms=tuple(form if f.id == form.id else f for f in content.forms)))
-        _accept(result, form, response)
-        if form is not content.form(form.id):
-            _bring_up_to_date(result, form, content.form(form.id))
+        with warnings.catch_warnings():
+            # Libraries warn about the damage they repair; the file's own result says what matters.
+            warnings.simplefilter("ignore")
+            _read_and_check(content, path, result)
     except UnreadableFile as error:
-        result.status, result.reason = "rejected", str(error)
+        # The log and the command line name the file already; a reader's message may name it again.
+        reason = str(error).removeprefix(f"{path}: ")
+        result.status, result.reason = "rejected", printable(reason, 400)
+    except OSError as error:
+        result.status, result.reason = "rejected", f"the file could not be opened ({error.strerror or type(error).__name__})"
     except Exception as error:  # noqa: BLE001 - a damaged file must never stop the batch
-        result.status, result.reason = "rejected", f"the file could not be read ({type(error).__name__}); it may be damaged"
+        result.status, result.reason = "rejected", _failure(error)
     return result
+
+
+def _read_and_check(content: Content, path: Path, result: FileResult) -> None:
+    codec = FORMATS[result.format].codec()
+    response = codec.read(path, content)
+    form = _form_for(content, response.identity)
+    if form is not content.form(form.id):  # an older version: read again with that version's questions
+        response = codec.read(path, replace(content, forms=tuple(form if f.id == form.id else f for f in content.forms)))
+    _accept(result, form, response)
+    if form is not content.form(form.id):
+        _bring_up_to_date(result, form, content.form(form.id))
+
+
+def _failure(error: BaseException) -> str:
+    """A reason for an error no reader foresaw: said as plainly as the error allows."""
+    for kind, reason in FAILURES.items():
+        if isinstance(error, kind):
+            return reason
+    if type(error).__name__ == "LimitReachedError":  # pypdf: an object graph that loops or is too large
+        return "its structure loops or is too large to be read: it is not one of our forms, or it is damaged"
+    return f"the file could not be read ({type(error).__name__}); it may be damaged: ask the sender to send it again"
+
+
+def quiet_libraries() -> None:
+    """Silence the libraries' logging of repaired damage: the import reports each file's outcome itself."""
+    for name in ("pypdf", "PyPDF2"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _form_for(content: Content, identity) -> Form:
     """The form (current or from the history) that a file's identity names; UnreadableFile if none."""
+    if identity.content and identity.content != content.name:
+        raise UnreadableFile(
+            f"made from another form set ('{printable(identity.content)}'; this content is '{content.name}'): "
+            "it cannot be scored with these forms"
+        )
     current = content.form(identity.form)
     if current is None:
         known = ", ".join(f.id for f in content.forms)
@@ -151,7 +182,8 @@ def _bring_up_to_date(result: FileResult, old: Form, current: Form) -> None:
 def _accept(result: FileResult, form: Form, response) -> None:
     result.form, result.version, result.lang = form.id, form.version, response.identity.lang
     answers, problems = check_answers(form, response.answers)
-    problems = list(response.problems) + problems
+    # Messages quote what the file holds: made safe to print on a terminal and short enough to read.
+    problems = [replace(p, message=printable(p.message, 400)) for p in list(response.problems) + problems]
     errors = [p for p in problems if p.severity == "error"]
     result.answers, result.problems = answers, problems
     if errors:
@@ -202,3 +234,137 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# Reading happens in worker processes so that no file can hang, exhaust or crash the import: a worker
+# past FILE_SECONDS is killed, one past its memory limit fails alone, and a new one takes its place.
+
+
+def read_isolated(content: Content, files: list[Path], progress: Callable[[int], None] | None = None) -> list[FileResult]:
+    """Each file's FileResult, in the order of `files`, each read in a worker bounded in time and memory."""
+    results: list[FileResult | None] = [None] * len(files)
+    workers: list[_Worker] = []
+    pending = list(enumerate(files))[::-1]
+    for name in READABLE:  # imported once here, shared by every forked worker, not once per worker
+        FORMATS[name].codec()
+    try:
+        for _ in range(min(len(files), os.cpu_count() or 1, MAX_WORKERS)):
+            workers.append(_Worker(content))
+        for worker in workers:
+            worker.take(pending)
+        while any(w.busy for w in workers):
+            ready = wait([w.connection for w in workers if w.busy], timeout=min(1.0, FILE_SECONDS / 4))
+            for worker in workers:
+                done = worker.collect() if worker.connection in ready else worker.overdue()
+                if done is not None:
+                    results[done[0]] = done[1]
+                    if progress:
+                        progress(1)
+                    worker.take(pending)
+    finally:
+        for worker in workers:
+            worker.stop()
+    return results  # type: ignore[return-value] - every slot is filled once the loop ends
+
+
+class _Worker:
+    """One reading process, the file it is reading and since when; replaced when it dies or overruns."""
+
+    def __init__(self, content: Content):
+        self.content = content
+        self.busy: tuple[int, Path, float] | None = None
+        self._start()
+
+    def _start(self) -> None:
+        # Linux forks: fast, and the worker shares the loaded content and libraries. Elsewhere fork is unsafe or absent.
+        context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, self.content, os.getpid()), daemon=True)
+        self.process.start()
+        child.close()
+
+    def take(self, pending: list[tuple[int, Path]]) -> None:
+        if pending:
+            index, path = pending.pop()
+            self.connection.send(path)
+            self.busy = (index, path, time.monotonic())
+
+    def collect(self) -> tuple[int, FileResult] | None:
+        index, path, _ = self.busy
+        try:
+            result = self.connection.recv()
+        except (EOFError, OSError):  # the process died: out of memory, a crash in a library, a signal
+            return self._replace(index, path, "the reader stopped on this file (it needed too much memory or crashed)")
+        self.busy = None
+        return index, result
+
+    def overdue(self) -> tuple[int, FileResult] | None:
+        if self.busy is None or time.monotonic() - self.busy[2] < FILE_SECONDS:
+            return None
+        return self._replace(
+            self.busy[0], self.busy[1], f"reading it took longer than the {FILE_SECONDS} s limit; it was stopped"
+        )
+
+    def _replace(self, index: int, path: Path, reason: str) -> tuple[int, FileResult]:
+        self.stop()
+        self._start()
+        self.busy = None
+        result = FileResult(path=str(path), sha256=_sha256_or_empty(path), reason=f"{reason}: not one of our forms, or damaged")
+        return index, result
+
+    def stop(self) -> None:
+        self.connection.close()
+        self.process.kill()
+        self.process.join()
+
+
+def _serve(connection: Connection, content: Content, parent: int) -> None:
+    """The worker's loop: read each path it is sent, within its memory limit and a CPU-time backstop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    quiet_libraries()
+    _limit_memory()
+    while True:
+        # A killed import cannot close the pipe ends its workers inherited from each other: watch the parent too
+        # (its id is passed in, since the parent may die before the worker first runs).
+        while not connection.poll(1.0):
+            if os.getppid() != parent:
+                return
+        try:
+            path = connection.recv()
+        except EOFError:  # the import ended: nothing more to read
+            return
+        _limit_cpu_time()
+        connection.send(read_file(content, path))
+
+
+def _limit_memory() -> None:
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:  # the address space in use, in pages
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = used + FILE_MEMORY_BYTES
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ImportError, OSError, ValueError):  # not Linux: the time limit still holds
+        pass
+
+
+def _limit_cpu_time() -> None:
+    """A worker orphaned by a killed import still stops: the kernel ends it past this file's CPU time."""
+    try:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = int(usage.ru_utime + usage.ru_stime + 2 * FILE_SECONDS) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def _sha256_or_empty(path: Path) -> str:
+    try:
+        return _sha256(path)
+    except OSError:
+        return ""

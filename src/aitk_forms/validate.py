@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from .model import Form, Question
 from .responses import Problem
 from .scoring import Answers, is_answered, visible_questions
 
 MAX_TEXT_CHARS = 100_000
+# Characters no report format can hold (XML 1.0 forbids them) and a terminal may act on: control characters
+# other than tab and line breaks, and lone surrogates, which cannot be written as UTF-8.
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def check_answers(form: Form, answers: Answers) -> tuple[dict, list[Problem]]:
@@ -55,6 +59,8 @@ def _check_value(q: Question, value: object) -> tuple[object | None, str | None]
     text = str(value)
     if len(text) > MAX_TEXT_CHARS:
         return None, f"the answer has {len(text)} characters, more than the limit of {MAX_TEXT_CHARS}; it was set aside"
+    if UNSAFE_CHARACTERS.search(text):
+        return UNSAFE_CHARACTERS.sub("", text), "control characters in the answer were removed"
     return text, None
 
 
@@ -71,5 +77,5 @@ def _check_number(q: Question, value: object) -> tuple[object | None, str | None
 
 
 def _short(value: object) -> str:
-    text = str(value)
+    text = UNSAFE_CHARACTERS.sub("\N{REPLACEMENT CHARACTER}", str(value)[:100])
     return text if len(text) <= 60 else text[:57] + "..."

@@ -7,7 +7,9 @@ Run by Debian's /usr/bin/python3 (it has the `uno` module), not by the project's
 jobs.json is a list of {"source": in.docx, "target": out.docx, "fill": {bookmark: value}}.
 Each control is found by its enclosing bookmark `ans_<question id>` (Writer drops `w:tag`).
 A value is the text to type (a newline types a line break), the label to choose from a
-drop-down, an ISO date for a date picker, or true to tick a check box. Jobs run in order in
+drop-down, an ISO date for a date picker, or true to tick a check box. Text is typed through
+the dispatcher, the path keystrokes take: Writer 7.4 then keeps the control's "showing
+placeholder" flag and gives the text the formatting of the first character it replaces. Jobs run in order in
 one Writer process, so a job may open what an earlier job saved. Prints one JSON line per job.
 """
 
@@ -34,7 +36,8 @@ def _property(name, value):
 
 
 def start_writer():
-    """A headless soffice with its own profile (two sharing one fail silently); returns (process, desktop, profile)."""
+    """A headless soffice with its own profile (two sharing one fail silently); returns
+    (process, desktop, dispatcher, profile)."""
     profile = tempfile.mkdtemp(prefix="aitk-writer-")
     pipe = f"aitk_{uuid.uuid4().hex}"
     process = subprocess.Popen(
@@ -64,7 +67,8 @@ def start_writer():
                 raise SystemExit(f"LibreOffice did not start: {error}") from error
             time.sleep(0.3)
     desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
-    return process, desktop, profile
+    dispatcher = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
+    return process, desktop, dispatcher, profile
 
 
 def content_control(document, anchor):
@@ -92,7 +96,22 @@ def replace_content(document, anchor, value):
         text.insertString(cursor, line, False)
 
 
-def fill_control(document, name, value):
+def type_text(document, dispatcher, anchor, value):
+    """Select the control's content and type over it as a respondent does (`.uno:InsertText`,
+    Shift+Enter for a new line), not through the API that sets the text directly."""
+    cursor = document.getText().createTextCursorByRange(anchor.getStart())
+    cursor.goRight(1, False)
+    cursor.goRight(len(anchor.getString()), True)
+    controller = document.getCurrentController()
+    controller.select(cursor)
+    frame = controller.getFrame()
+    for index, line in enumerate(value.split("\n")):
+        if index:
+            dispatcher.executeDispatch(frame, ".uno:InsertLinebreak", "", 0, ())
+        dispatcher.executeDispatch(frame, ".uno:InsertText", "", 0, (_property("Text", line),))
+
+
+def fill_control(document, dispatcher, name, value):
     bookmarks = document.getBookmarks()
     if not bookmarks.hasByName(name):
         raise LookupError(f"no bookmark {name}")
@@ -102,24 +121,28 @@ def fill_control(document, name, value):
         control.Checked = bool(value)
         replace_content(document, anchor, control.CheckedState if value else control.UncheckedState)
         return
+    if not control.ListItems and not control.Date:
+        type_text(document, dispatcher, anchor, value)
+        return
     if control.ListItems:
         labels = [dict((p.Name, p.Value) for p in item)["DisplayText"] for item in control.ListItems]
         if value not in labels:
             raise ValueError(f"{name}: '{value}' is not in the list {labels}")
+    # A choice from the list or the calendar: Writer replaces the content and clears the flag.
     replace_content(document, anchor, value)
     control.ShowingPlaceHolder = False
     if control.Date:
         control.CurrentDate = f"{value}T00:00:00Z"
 
 
-def run_job(desktop, job):
+def run_job(desktop, dispatcher, job):
     url = uno.systemPathToFileUrl(os.path.abspath(job["source"]))
     document = desktop.loadComponentFromURL(url, "_blank", 0, (_property("Hidden", True),))
     if document is None:
         raise RuntimeError(f"Writer could not open {job['source']}")
     try:
         for name, value in job.get("fill", {}).items():
-            fill_control(document, name, value)
+            fill_control(document, dispatcher, name, value)
         target = uno.systemPathToFileUrl(os.path.abspath(job["target"]))
         document.storeToURL(target, (_property("FilterName", "MS Word 2007 XML"), _property("Overwrite", True)))
     finally:
@@ -129,12 +152,12 @@ def run_job(desktop, job):
 def main(argv):
     with open(argv[1], encoding="utf-8") as handle:
         jobs = json.load(handle)
-    process, desktop, profile = start_writer()
+    process, desktop, dispatcher, profile = start_writer()
     failed = 0
     try:
         for job in jobs:
             try:
-                run_job(desktop, job)
+                run_job(desktop, dispatcher, job)
                 print(json.dumps({"target": job["target"], "ok": True}), flush=True)
             except Exception as error:  # report and go on: one bad job must not hide the others
                 failed += 1

@@ -7,16 +7,19 @@ from datetime import date
 from pathlib import Path
 
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
+from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError, PdfStreamError
 
 from ..errors import UnreadableFile
 from ..model import Content, Form, Question
 from ..responses import IDENTITY_KEYS, Identity, Problem, Response
+from ..sniff import MAX_PDF_FIELDS, printable
 from .pdf_fields import META_PREFIX
 
 MESSAGES = {
     "damaged": "the PDF file is damaged ({error}): ask the sender to send it again",
     "encrypted": "the PDF is protected by a password: ask the sender to remove the password and send it again",
+    "loops": "the PDF's structure loops or nests too deeply to be read: it is damaged, or not one of our forms",
+    "too_many_fields": "the PDF has more than {limit} form fields: not a form made by aitk-forms",
     "not_ours": "not a form made by aitk-forms (the PDF carries no form identifier): send the respondent a form from the build",
     "meta_incomplete": "the PDF's form identifier is incomplete (missing {keys}): send the respondent a new form",
     "unknown_form": "made for an unknown form '{form}' (this content has {known})",
@@ -30,15 +33,29 @@ MESSAGES = {
     "out_of_range": "{value} is outside the allowed range {low} to {high}",
 }
 OFF = {"", "Off", "/Off"}
+# What pypdf raises on a damaged file; a hostile object graph gets as far as a wrong type.
+DAMAGE = (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError)
 
 
 def read_pdf(path: Path, content: Content) -> Response:
+    try:
+        return _read(path, content)
+    except (LimitReachedError, RecursionError):
+        raise UnreadableFile(MESSAGES["loops"]) from None
+    except DAMAGE as error:
+        raise UnreadableFile(MESSAGES["damaged"].format(error=_why(error))) from None
+
+
+def _read(path: Path, content: Content) -> Response:
     reader = _open(path)
     identity, form, problems = _identity(reader, content)
-    try:
-        fields = reader.get_fields() or {}
-    except (PdfReadError, PdfStreamError, ValueError, KeyError) as error:
-        raise UnreadableFile(MESSAGES["damaged"].format(error=type(error).__name__)) from None
+    root = reader.trailer["/Root"]
+    top = root.get("/AcroForm", {}).get("/Fields", []) if isinstance(root, dict) else []
+    if len(top) > MAX_PDF_FIELDS:
+        raise UnreadableFile(MESSAGES["too_many_fields"].format(limit=MAX_PDF_FIELDS))
+    fields = reader.get_fields() or {}
+    if len(fields) > MAX_PDF_FIELDS:
+        raise UnreadableFile(MESSAGES["too_many_fields"].format(limit=MAX_PDF_FIELDS))
     answers: dict = {}
     for q in form.questions():
         value = _answer(q, fields, problems)
@@ -53,11 +70,13 @@ def _open(path: Path) -> PdfReader:
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableFile(MESSAGES["encrypted"])
         reader.metadata  # noqa: B018 - touching the trailer finds most damage before any answer is read
-    except (FileNotDecryptedError, NotImplementedError):
+    except (FileNotDecryptedError, NotImplementedError, DependencyError):
         raise UnreadableFile(MESSAGES["encrypted"]) from None
-    except (PdfReadError, PdfStreamError, ValueError, KeyError, OSError) as error:
-        raise UnreadableFile(MESSAGES["damaged"].format(error=str(error) or type(error).__name__)) from None
     return reader
+
+
+def _why(error: BaseException) -> str:
+    return printable(str(error)) if isinstance(error, PdfReadError | PdfStreamError) and str(error) else type(error).__name__
 
 
 def _identity(reader: PdfReader, content: Content) -> tuple[Identity, Form, list[Problem]]:
@@ -107,7 +126,8 @@ def _state(field: dict) -> str:
     value = _text(field.get("/V"))
     if value.lstrip("/") in ("", "Off"):
         for kid in field.get("/Kids", []):
-            state = str(kid.get_object().get("/AS", ""))
+            widget = kid.get_object()
+            state = str(widget.get("/AS", "")) if isinstance(widget, dict) else ""
             if state.lstrip("/") not in ("", "Off"):
                 return state.lstrip("/")
         return ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -13,19 +14,28 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import UnreadableFile
+from ..sniff import MAX_CELLS, MAX_PART_BYTES, check_zip_limits, printable, xml_damage, zip_damage
 
 META_SHEET = "_aitk"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 NS = {"m": MAIN}
-MAX_PART_BYTES = 64 * 1024 * 1024  # a form's part is far smaller; bigger means a zip bomb or not ours
+# What a damaged archive raises while a part is decompressed: a bad checksum, bad deflate data, a part cut short.
+ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
 CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
+SHARED_INDEX = re.compile(r"^\s*[0-9]{1,9}\s*$")
 
 MESSAGES = {
     "not_zip": "{path}: not an Excel workbook (.xlsx) or damaged: {error}",
-    "not_workbook": "{path}: not an Excel workbook (.xlsx): {error}",
+    "not_workbook": "{path}: not an Excel workbook (.xlsx): it has no {part}",
     "too_big": "{path}: part {part} is too large to be a form made by aitk-forms",
+    "damaged_part": "{path}: the file is damaged (part {part} cannot be read: {error}); ask the sender to send it again",
+    "memory": "{path}: part {part} could not be read within the memory limit: not one of our forms, or made to harm",
+    "malformed": "{path}: the file is damaged (part {part} is not well-formed XML: {error}); ask the sender to send it again",
+    "missing_part": "{path}: the file is damaged (part '{part}' is missing); ask the sender to send it again",
+    "dtd": "{path}: part {part} declares a document type (DTD), which Office files must not have: refused as possibly hostile",
+    "too_many_cells": "{path}: a sheet has more than {limit} cells: not a form made by aitk-forms",
     "no_meta": "{path}: has no '_aitk' sheet: it was not made by aitk-forms, or answers were copied into a new file "
     "(ask the respondent to send back the file they were sent)",
     "meta_incomplete": "{path}: the '_aitk' sheet lacks {keys}: the file was changed; ask for the original file",
@@ -47,7 +57,7 @@ MESSAGES = {
 
 def _parser() -> etree.XMLParser:
     # No entities, no network, no huge trees: a returned file is untrusted input.
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
 
 
 @dataclass(frozen=True)
@@ -63,11 +73,20 @@ class Package:
         self.path = path
         try:
             self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError) as error:
+            raise UnreadableFile(MESSAGES["not_zip"].format(path=path, error=type(error).__name__)) from None
+        try:
+            check_zip_limits(self.zip.infolist())
+            if "xl/workbook.xml" not in self.zip.namelist():
+                raise UnreadableFile(MESSAGES["not_workbook"].format(path=path, part="xl/workbook.xml"))
             root = self._xml("xl/workbook.xml")
-        except (zipfile.BadZipFile, OSError) as error:
-            raise UnreadableFile(MESSAGES["not_zip"].format(path=path, error=error)) from None
-        except (KeyError, etree.XMLSyntaxError) as error:
-            raise UnreadableFile(MESSAGES["not_workbook"].format(path=path, error=error)) from None
+            self._read_workbook(root)
+        except BaseException:
+            self.zip.close()
+            raise
+        self._cells: dict[str, dict[str, Cell]] = {}
+
+    def _read_workbook(self, root: etree._Element) -> None:
         pr = root.find("m:workbookPr", NS)
         self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
         rels = self._relationships("xl/_rels/workbook.xml.rels")
@@ -80,14 +99,28 @@ class Package:
             for d in root.iterfind("m:definedNames/m:definedName", NS)
             if d.get("localSheetId") is None
         }
-        self._cells: dict[str, dict[str, Cell]] = {}
 
     def _xml(self, part: str) -> etree._Element:
-        info = self.zip.getinfo(part)
+        """A part parsed without entities, DTDs or network; UnreadableFile for any damage."""
+        where = {"path": self.path, "part": printable(part)}
+        try:
+            info = self.zip.getinfo(part)
+        except KeyError:
+            raise UnreadableFile(MESSAGES["missing_part"].format(**where)) from None
         if info.file_size > MAX_PART_BYTES:
-            raise UnreadableFile(MESSAGES["too_big"].format(path=self.path, part=part))
-        with self.zip.open(info) as stream:
-            return etree.parse(stream, _parser()).getroot()
+            raise UnreadableFile(MESSAGES["too_big"].format(**where))
+        try:
+            with self.zip.open(info) as stream:
+                tree = etree.parse(stream, _parser())
+        except ZIP_DAMAGE as error:
+            raise UnreadableFile(MESSAGES["damaged_part"].format(**where, error=zip_damage(error))) from None
+        except etree.XMLSyntaxError as error:
+            # libxml2 reports an allocation that the memory limit refused as an error without a message.
+            key = "memory" if "unknown error" in str(error) else "malformed"
+            raise UnreadableFile(MESSAGES[key].format(**where, error=xml_damage(error))) from None
+        if tree.docinfo.doctype:  # the Open Packaging Conventions make a DTD an error (ECMA-376-2, M1.18)
+            raise UnreadableFile(MESSAGES["dtd"].format(**where))
+        return tree.getroot()
 
     def _relationships(self, part: str) -> dict[str, str]:
         base = posixpath.dirname(posixpath.dirname(part))
@@ -101,10 +134,9 @@ class Package:
 
     @cached_property
     def shared_strings(self) -> list[str]:
-        try:
-            root = self._xml("xl/sharedStrings.xml")
-        except KeyError:
+        if "xl/sharedStrings.xml" not in self.zip.namelist():
             return []
+        root = self._xml("xl/sharedStrings.xml")
         # Phonetic runs (rPh) are not part of the text.
         return ["".join(si.xpath("m:t/text() | m:r/m:t/text()", namespaces=NS)) for si in root.iterfind("m:si", NS)]
 
@@ -114,10 +146,9 @@ class Package:
         return self._cells[sheet]
 
     def _read_cells(self, part: str) -> dict[str, Cell]:
-        try:
-            root = self._xml(part)
-        except (KeyError, etree.XMLSyntaxError) as error:
-            raise UnreadableFile(MESSAGES["not_workbook"].format(path=self.path, error=error)) from None
+        root = self._xml(part)
+        if root.xpath("count(m:sheetData/m:row/m:c)", namespaces=NS) > MAX_CELLS:  # counted in C, before any Cell is made
+            raise UnreadableFile(MESSAGES["too_many_cells"].format(path=self.path, limit=MAX_CELLS))
         cells = {}
         for c in root.iterfind("m:sheetData/m:row/m:c", NS):
             cell = self._cell(c)
@@ -133,7 +164,7 @@ class Package:
         if v is None:
             return None
         if kind == "s":
-            index = int(v)
+            index = int(v) if SHARED_INDEX.match(v) else -1
             return Cell("s", self.shared_strings[index] if 0 <= index < len(self.shared_strings) else "")
         if kind in ("str", "e"):
             return Cell("s" if kind == "str" else "e", v)

@@ -137,11 +137,11 @@ class AnswerReader:
         return chosen or None
 
     def _date(self, q: Question, cell: Cell) -> str | None:
-        if cell.kind == "n":
-            return self.package.serial_date(float(cell.value)).isoformat()
         try:
+            if cell.kind == "n":
+                return self.package.serial_date(float(cell.value)).isoformat()
             return date.fromisoformat(str(cell.value).strip()).isoformat()
-        except ValueError:
+        except (ValueError, OverflowError):  # not a date, or a serial number beyond the calendar
             self.problem(q, "bad_date", value=cell.value)
             return None
 

@@ -23,6 +23,7 @@ WRITERS = (
 def write_reports(content: Content, result: ImportResult, out: Path) -> list[Path]:
     """Write every report into `out`, each atomically: a crash leaves the previous file intact."""
     out.mkdir(parents=True, exist_ok=True)
+    sweep_temporary_files(out)
     written = []
     for name, module_name, function in WRITERS:
         try:
@@ -31,6 +32,13 @@ def write_reports(content: Content, result: ImportResult, out: Path) -> list[Pat
             continue
         written.append(write_atomic(out / name, lambda path, w=writer: w(content, result, path)))
     return written
+
+
+def sweep_temporary_files(out: Path) -> None:
+    """Remove the temporary files a killed run left beside the reports (a SIGKILL runs no cleanup)."""
+    for name, _, _ in WRITERS:
+        for stale in out.glob(f".{name}.*.tmp"):
+            stale.unlink(missing_ok=True)
 
 
 def write_atomic(target: Path, write: Callable[[Path], None]) -> Path:

@@ -14,15 +14,26 @@ from . import sdt
 PLACEHOLDER_KEYS = ("choose_answer", "type_answer", "choose_date", "type_number")
 # Spaces people and programs put inside numbers: "1 000", "1 000" (no-break), "1 000" (thin).
 NUMBER_SPACES = re.compile("[ \u00a0\u202f\u2009']")
+# Invisible; a program may write the soft hyphen that leads our placeholders as a character.
+SOFT_HYPHEN = "\u00ad"
 
 
 def decode_answer(question: Question, control: etree._Element, placeholders: frozenset[str], problems: list[Problem]):
     """The answer in `control`, or None when unanswered or invalid (then a Problem says why)."""
-    if sdt.showing_placeholder(control):
-        return None
-    text = sdt.text_of(control).strip()
+    text = sdt.text_of(control).replace(SOFT_HYPHEN, "").strip()
     if not text or text in placeholders:
         return None
+    if sdt.showing_placeholder(control):
+        # Writer 7.4 keeps the "showing placeholder" flag on a control after an answer is typed
+        # into it, so the flag alone does not mean unanswered. Text that is no valid answer under
+        # the flag is taken for a placeholder this content no longer has, not reported.
+        found: list[Problem] = []
+        value = _decode(question, control, text, found)
+        return value if not found else None
+    return _decode(question, control, text, problems)
+
+
+def _decode(question: Question, control: etree._Element, text: str, problems: list[Problem]):
     if question.has_choices:
         return _choice(question, control, text, problems)
     if question.kind == "date":

@@ -6,6 +6,7 @@ Controls are found by their `w:tag` or, where Writer dropped it, by the enclosin
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -13,13 +14,14 @@ from lxml import etree
 from ...errors import UnreadableFile
 from ...model import Content, Form
 from ...responses import Identity, Problem, Response
+from ...sniff import MAX_PART_BYTES, check_zip_limits, xml_damage, zip_damage
 from . import sdt
 from .answers import PLACEHOLDER_KEYS, decode_answer
 from .properties import CUSTOM_PART, read_custom_properties
 
 DOCUMENT_PART = "word/document.xml"
-# No part of a form we wrote comes near this; a larger one is a damaged or hostile file.
-MAX_PART_BYTES = 64 * 1024 * 1024
+# What a damaged archive raises while a part is decompressed: a bad checksum, bad deflate data, a part cut short.
+ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
 # Entities are never expanded and nothing is fetched: a returned file is untrusted input.
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
 
@@ -47,27 +49,37 @@ def read(path: Path | str, content: Content) -> Response:
 
 def _parts(path: Path) -> tuple[etree._Element, dict[str, str]]:
     try:
-        with zipfile.ZipFile(path) as archive:
-            document = _parse(archive, DOCUMENT_PART, path)
-            custom = _parse(archive, CUSTOM_PART, path, required=False)
-    except (zipfile.BadZipFile, OSError, KeyError) as error:
-        raise UnreadableFile(f"{path}: not a Word document (.docx) that can be opened ({error})") from None
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnreadableFile(f"{path}: not a Word document (.docx) that can be opened ({type(error).__name__})") from None
+    with archive:
+        check_zip_limits(archive.infolist())
+        document = _parse(archive, DOCUMENT_PART, path)
+        custom = _parse(archive, CUSTOM_PART, path, required=False)
     return document, read_custom_properties(custom) if custom is not None else {}
 
 
 def _parse(archive: zipfile.ZipFile, name: str, path: Path, required: bool = True) -> etree._Element | None:
+    """A part parsed without entities, DTDs or network; UnreadableFile for any damage."""
     try:
         info = archive.getinfo(name)
     except KeyError:
         if required:
-            raise UnreadableFile(f"{path}: not a Word document (it has no {name})") from None
+            raise UnreadableFile(f"{path}: not a Word document, or a damaged one (it has no {name})") from None
         return None
     if info.file_size > MAX_PART_BYTES:
         raise UnreadableFile(f"{path}: {name} is too large to be one of our forms")
     try:
-        return etree.fromstring(archive.read(info), SAFE_PARSER)
+        tree = etree.fromstring(archive.read(info), SAFE_PARSER).getroottree()
+    except ZIP_DAMAGE as error:
+        raise UnreadableFile(f"{path}: the file is damaged ({name} cannot be read: {zip_damage(error)})") from None
     except etree.XMLSyntaxError as error:
-        raise UnreadableFile(f"{path}: {name} is damaged ({error})") from None
+        if "unknown error" in str(error):  # libxml2's report of an allocation the memory limit refused
+            raise UnreadableFile(f"{path}: {name} could not be read within the memory limit: not one of our forms") from None
+        raise UnreadableFile(f"{path}: the file is damaged ({name} is not well-formed XML: {xml_damage(error)})") from None
+    if tree.docinfo.doctype:  # the Open Packaging Conventions make a DTD an error (ECMA-376-2, M1.18)
+        raise UnreadableFile(f"{path}: {name} declares a document type (DTD), which Office files must not have: refused")
+    return tree.getroot()
 
 
 def _identity(path: Path, properties: dict[str, str]) -> Identity:
@@ -106,6 +118,8 @@ def answer_controls(document: etree._Element) -> dict[str, etree._Element]:
 
 
 def _control_name(control: etree._Element, open_bookmarks: dict[str | None, str]) -> str | None:
+    if sdt.is_building_block(control):
+        return None  # the table of contents, as we or another program wrote it: not an answer
     tag = sdt.tag_of(control)
     if tag:
         return f"ans_{tag}"

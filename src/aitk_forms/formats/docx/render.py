@@ -14,9 +14,11 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from ...model import Content, Form, Question, Section, Text, is_rtl
+from ...model import Content, Form, Group, Question, Section, Text, is_rtl
 from ...responses import Identity
 from . import sdt
+from .contents import write_contents
+from .legend import scale_questions, write_legend
 from .properties import write_custom_properties
 from .styles import LOCALES, apply_styles, insert_in_order, protect_for_forms, set_right_to_left
 from .title_page import write_title_page
@@ -47,6 +49,8 @@ class FormWriter:
         self.numbers = question_numbers(form)
         self.next_bookmark = 1
         self.style_ids: dict[str, str] = {}
+        self.scales = scale_questions(form)
+        self.explained: set[str] = set()  # scales whose legend is already in the document
 
     def write(self) -> None:
         apply_styles(self.document, self.lang, self.rtl)
@@ -55,12 +59,11 @@ class FormWriter:
         for empty in body.findall(sdt.w("p")):
             body.remove(empty)
         write_title_page(self)
-        last_group = None
+        write_contents(self, self.outline())
         first_body_paragraph = len(self.document.paragraphs)
-        for number, section in enumerate(self.form.sections, 1):
-            if section.group and section.group != last_group:
-                self.group_heading(section.group)
-            last_group = section.group or last_group
+        for number, section, group in self.parts():
+            if group is not None:
+                self.group_heading(group)
             self.section(number, section)
         # The questions start on a new page however long the title page runs in a language.
         self.document.paragraphs[first_body_paragraph].paragraph_format.page_break_before = True
@@ -124,19 +127,38 @@ class FormWriter:
 
     # The form's parts
 
-    def group_heading(self, group_id: str) -> None:
-        group = self.form.group(group_id)
-        if group is None:
-            return
+    def parts(self) -> list[tuple[int, Section, Group | None]]:
+        """Each section with its number, and the group it opens (where a new group starts)."""
+        found, last_group = [], None
+        for number, section in enumerate(self.form.sections, 1):
+            opens = self.form.group(section.group) if section.group and section.group != last_group else None
+            found.append((number, section, opens))
+            last_group = section.group or last_group
+        return found
+
+    def outline(self) -> list[tuple[int, str]]:
+        """The part headings as (level, text), in reading order: what the contents lists."""
+        entries = []
+        for number, section, group in self.parts():
+            if group is not None:
+                entries.append((1, self.text(group.title)))
+            entries.append((2 if self.form.groups else 1, self.section_title(number, section)))
+        return entries
+
+    def section_title(self, number: int, section: Section) -> str:
+        return f"{number}  {self.text(section.title)}"
+
+    def group_heading(self, group: Group) -> None:
         self.paragraph(self.text(group.title), "Heading 1")
         if group.description:
-            self.paragraph(self.text(group.description))
+            # An introduction stays with what it introduces, not alone at the foot of a page.
+            self.paragraph(self.text(group.description)).paragraph_format.keep_with_next = True
 
     def section(self, number: int, section: Section) -> None:
         level = "Heading 2" if self.form.groups else "Heading 1"
-        self.paragraph(f"{number}  {self.text(section.title)}", level)
+        self.paragraph(self.section_title(number, section), level)
         if section.intro:
-            self.paragraph(self.text(section.intro))
+            self.paragraph(self.text(section.intro)).paragraph_format.keep_with_next = True
         for question in section.questions:
             self.question(question)
 
@@ -153,6 +175,9 @@ class FormWriter:
                     self.paragraph(f"{self.text(choice.label)}: {self.text(choice.description)}", "Help")
         if question.show_if:
             self.paragraph(self.condition_instruction(question), "Instruction")
+        if question.kind == "scale" and question.scale in self.scales and question.scale not in self.explained:
+            self.explained.add(question.scale)
+            write_legend(self, self.scales[question.scale])
         if question.kind == "multi_choice":
             self.paragraph(self.ui("tick_all"), "Help")
             for choice in question.choices:

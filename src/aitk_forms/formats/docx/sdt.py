@@ -48,6 +48,22 @@ def _run(text: str, rtl: bool, placeholder: bool = False, font: str | None = Non
     return run
 
 
+def _answer_lead(rtl: bool) -> etree._Element:
+    """An invisible soft hyphen in answer formatting, first in a control showing its placeholder.
+
+    Writer gives typed (or chosen) text the formatting of the first character it replaces:
+    without this lead an answer typed over the placeholder stays grey in the PlaceholderText
+    style. Word replaces the whole placeholder and formats answers by `sdtPr/rPr`, and readers
+    of the text skip `w:softHyphen`."""
+    run = _el(w("r"))
+    rpr = _el(w("rPr"), run)
+    _el(w("shd"), rpr, val="clear", color="auto", fill=ANSWER_FILL)
+    if rtl:
+        _el(w("rtl"), rpr)
+    _el(w("softHyphen"), run)
+    return run
+
+
 def _control(tag: str, rtl: bool, placeholder: str | None) -> tuple[etree._Element, etree._Element, etree._Element]:
     """An empty `w:sdt` with its tag and run properties; returns (sdt, sdtPr, sdtContent)."""
     sdt = _el(w("sdt"))
@@ -61,6 +77,7 @@ def _control(tag: str, rtl: bool, placeholder: str | None) -> tuple[etree._Eleme
         _el(w("showingPlcHdr"), pr)
     content = _el(w("sdtContent"), sdt)
     if placeholder is not None:
+        content.append(_answer_lead(rtl))
         content.append(_run(placeholder, rtl, placeholder=True))
     return sdt, pr, content
 
@@ -131,6 +148,11 @@ def kind_of(sdt: etree._Element) -> str:
     if pr.find(w("date")) is not None:
         return "date"
     return "text"
+
+
+def is_building_block(sdt: etree._Element) -> bool:
+    """A control holding a building block such as a table of contents (`w:docPartObj`)."""
+    return sdt.find(f"{w('sdtPr')}/{w('docPartObj')}") is not None
 
 
 def showing_placeholder(sdt: etree._Element) -> bool:

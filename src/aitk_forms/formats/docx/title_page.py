@@ -1,5 +1,6 @@
 """The title page: form, version, language and identifier, then what the form is for, how to
-fill it in, how answers are scored and how to send it back."""
+fill it in, how answers are scored and how to send it back. It fits on one page in every
+language; the scale tables are shown at the first question on each scale (see legend.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 
-from ...model import Question
-
 if TYPE_CHECKING:
     from .render import FormWriter
+
+# Title page headings are not part headings: they stay out of the contents and the outline.
+HEADING = "Front Heading"
 
 
 def write_title_page(writer: FormWriter) -> None:
@@ -19,17 +21,14 @@ def write_title_page(writer: FormWriter) -> None:
     writer.paragraph(writer.ui("pack_title"), "Subtitle")
     _identity_table(writer)
     if form.description:
-        writer.paragraph(writer.ui("about_title"), "Heading 1")
+        writer.paragraph(writer.ui("about_title"), HEADING)
         writer.paragraph(writer.text(form.description))
-    writer.paragraph(writer.ui("how_to_fill_title"), "Heading 1")
+    writer.paragraph(writer.ui("how_to_fill_title"), HEADING)
     writer.paragraph(writer.ui("how_to_fill_docx"))
-    scales = _scales(form.questions())
-    if scales:
-        writer.paragraph(writer.ui("how_scored_title"), "Heading 1")
+    if any(q.kind == "scale" for q in form.questions()):
+        writer.paragraph(writer.ui("how_scored_title"), HEADING)
         writer.paragraph(writer.ui("how_scored_scale"))
-        for question in scales:
-            _scale_table(writer, question)
-    writer.paragraph(writer.ui("return_title"), "Heading 1")
+    writer.paragraph(writer.ui("return_title"), HEADING)
     writer.paragraph(writer.ui("return_instruction"))
     writer.paragraph(f"{writer.ui('source_note_title')}: {writer.text(writer.content.source)}", "Help")
 
@@ -55,26 +54,3 @@ def _identity_table(writer: FormWriter) -> None:
         writer.cell_text(row.cells[0], writer.ui(key), "Help")
         writer.cell_text(row.cells[1], value)
     writer.set_widths(table, [4.5, 12.1])
-
-
-def _scales(questions) -> list[Question]:
-    """One question per scale in use, so each scale is explained once."""
-    seen: dict[str, Question] = {}
-    for question in questions:
-        if question.kind == "scale" and question.scale not in seen:
-            seen[question.scale] = question
-    return list(seen.values())
-
-
-def _scale_table(writer: FormWriter, question: Question) -> None:
-    """Each point of the scale: its value, label and what it means."""
-    described = any(c.description for c in question.choices)
-    table = writer.table(len(question.choices), 3 if described else 2)
-    for row, choice in zip(table.rows, question.choices, strict=True):
-        value = "" if choice.value is None else f"{choice.value:g}"
-        writer.cell_text(row.cells[0], value, "Help")
-        writer.cell_text(row.cells[1], writer.text(choice.label))
-        if described:
-            writer.cell_text(row.cells[2], writer.text(choice.description), "Help")
-    writer.set_widths(table, [1.2, 4.5, 10.9] if described else [1.2, 4.5])
-    writer.paragraph()
