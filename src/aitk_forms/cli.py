@@ -16,6 +16,7 @@ from .load import load_content
 from .model import Content
 from .reports import write_reports
 from .sample import write_samples
+from .sniff import printable
 
 CONTENT_OPTION = click.option(
     "--content",
@@ -127,9 +128,9 @@ def import_(paths: tuple[Path, ...], content_dir: Path, out: Path, as_json: bool
     written = write_reports(content, result, out)
     for f in result.files:
         if f.status == "rejected":
-            click.echo(f"{f.path}: rejected: {f.reason}", err=True)
+            click.echo(f"{printable(f.path, 300)}: rejected: {f.reason}", err=True)
         elif f.status == "duplicate":
-            click.echo(f"{f.path}: set aside: {f.reason}", err=True)
+            click.echo(f"{printable(f.path, 300)}: set aside: {f.reason}", err=True)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     click.echo(f"{result.summary_line()}; reports: {', '.join(p.name for p in written)} in {out}", err=True)
