@@ -14,8 +14,8 @@ from aitk_forms.formats.docx import render
 from aitk_forms.formats.docx.contents import TOC_INSTRUCTION
 from aitk_forms.formats.docx.legend import number_ranges
 from aitk_forms.formats.docx.read import SAFE_PARSER
-from aitk_forms.formats.docx.render import question_numbers
 from aitk_forms.formats.docx.sdt import W, w
+from aitk_forms.wording import question_numbers
 from conftest import FORM_IDS, LANGUAGES, require_client
 
 CASES = [(form, lang) for form in FORM_IDS for lang in LANGUAGES]

@@ -15,6 +15,7 @@ from pypdf.generic import NameObject, TextStringObject
 
 from aitk_forms.errors import UnreadableFile
 from aitk_forms.formats import pdf
+from aitk_forms.wording import question_numbers
 from conftest import FORM_IDS, LANGUAGES, require_client
 
 # A typed answer in each language's own script, mixed with Latin where respondents would mix them.
@@ -192,9 +193,10 @@ def test_the_chinese_field_font_is_a_subset_not_the_whole_cjk_font(rendered):
 def test_tooltips_name_the_question_for_screen_readers(rendered, small_content, lang):
     form = small_content.form("risk")
     fields = PdfReader(rendered["risk", lang]).get_fields()
-    for number, q in enumerate(form.questions(), start=1):
+    numbers = question_numbers(form)  # the same numbers as every other format prints
+    for q in form.questions():
         name = f"{q.id}__{q.choices[0].id}" if q.kind == "multi_choice" else q.id
-        assert fields[name]["/TU"].startswith(f"{number}. {q.label.get(lang)}")
+        assert fields[name]["/TU"].startswith(f"{numbers[q.id]} {q.label.get(lang)}")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..errors import UsageError
 from ..fonts import require_fonts
 from ..model import Content, Form, Group, Question, Section, Text, is_rtl
+from ..wording import condition_instruction, question_numbers
 from .weasy import collector_paused, compress_streams, css_string, font_config, weasyprint
 
 # The templates live at the top of the project, next to src/ (see ARCHITECTURE.md).
@@ -155,7 +156,7 @@ def _principle(form: Form, group: Group, lang: str) -> Principle:
 
 
 def _pack_form(content: Content, form: Form, lang: str) -> PackForm:
-    numbers = {q.id: f"{s}.{i}" for s, section in enumerate(form.sections, 1) for i, q in enumerate(section.questions, 1)}
+    numbers = question_numbers(form)
     sections, group = [], None
     for index, section in enumerate(form.sections, start=1):
         opens = section.group if section.group and section.group != group else None
@@ -194,23 +195,13 @@ def _pack_question(content: Content, form: Form, q: Question, numbers: dict[str,
         question=q,
         label=q.label.get(lang),
         help=_get(q.help, lang),
-        go_to=_go_to(content, form, q, numbers, lang),
+        go_to=condition_instruction(content, form, q, lang, numbers),
         hint=_hint(content, q, lang),
         # A scale's descriptions are in the form's legend; other choices keep theirs beside them.
         choices=tuple((c.label.get(lang), None if q.kind == "scale" else _get(c.description, lang)) for c in q.choices),
         inline=q.kind in INLINE_CHOICES,
         lines=ANSWER_LINES.get(q.kind, 0),
     )
-
-
-def _go_to(content: Content, form: Form, q: Question, numbers: dict[str, str], lang: str) -> str | None:
-    """The instruction that says when a conditional question is to be answered."""
-    other = form.question(q.show_if.question) if q.show_if else None
-    if other is None:
-        return None
-    labels = [c.label.get(lang) for c in other.choices if c.id in q.show_if.values]
-    answers = f" {content.text('or_word', lang)} ".join(labels)
-    return content.text("show_if_instruction", lang).format(number=numbers[other.id], answers=answers)
 
 
 def _hint(content: Content, q: Question, lang: str) -> str | None:

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ..fonts import require_fonts
 from ..model import Content, Form, Question, is_rtl
 from ..responses import Identity, Response
+from ..wording import condition_instruction, question_numbers
 from .pdf_field_font import FIELD_FAMILY, field_font_css
 from .pdf_fields import field_finisher, language_tag
 from .pdf_read import read_pdf
@@ -73,7 +74,7 @@ def _field_families(lang: str, fonts: tuple[str, ...]) -> str:
 
 def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> dict:
     text = lambda key: content.text(key, lang)  # noqa: E731 - a short local alias keeps the table readable
-    numbers = {q.id: n for n, q in enumerate(form.questions(), start=1)}
+    numbers = question_numbers(form)
     intro = [(text("about_title"), form.description.get(lang))] if form.description else []
     intro += [(text("how_to_fill_title"), text("how_to_fill_pdf")), (text("return_title"), text("return_instruction"))]
     return {
@@ -102,7 +103,7 @@ def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> di
     }
 
 
-def _question(content: Content, form: Form, q: Question, lang: str, numbers: dict[str, int]) -> dict:
+def _question(content: Content, form: Form, q: Question, lang: str, numbers: dict[str, str]) -> dict:
     return {
         "id": q.id,
         "kind": q.kind,
@@ -112,7 +113,7 @@ def _question(content: Content, form: Form, q: Question, lang: str, numbers: dic
         "required": content.text("required_mark", lang) if q.required else "",
         "help": q.help.get(lang) if q.help else "",
         "help_label": content.text("help_label", lang),
-        "condition": _condition(content, form, q, lang, numbers),
+        "condition": condition_instruction(content, form, q, lang, numbers) or "",
         "hint": _hint(content, q, lang),
         "choices": [
             {"id": c.id, "label": c.label.get(lang), "description": c.description.get(lang) if c.description else ""}
@@ -125,18 +126,9 @@ def _families(fonts: tuple[str, ...]) -> str:
     return ", ".join(f'"{f}"' for f in fonts) + ", sans-serif"
 
 
-def tooltip(q: Question, lang: str, number: int) -> str:
+def tooltip(q: Question, lang: str, number: str) -> str:
     """What a screen reader announces for the question's field(s): its number and its wording."""
-    return f"{number}. {q.label.get(lang)}"
-
-
-def _condition(content: Content, form: Form, q: Question, lang: str, numbers: dict[str, int]) -> str:
-    if q.show_if is None:
-        return ""
-    other = form.question(q.show_if.question)
-    labels = [c.label.get(lang) for c in other.choices if c.id in q.show_if.values] if other else list(q.show_if.values)
-    answers = f" {content.text('or_word', lang)} ".join(f"“{label}”" for label in labels)
-    return content.text("show_if_instruction", lang).format(number=numbers.get(q.show_if.question, "?"), answers=answers)
+    return f"{number} {q.label.get(lang)}"
 
 
 def _hint(content: Content, q: Question, lang: str) -> str:

@@ -16,6 +16,7 @@ from lxml import etree
 
 from ...model import Content, Form, Group, Question, Section, Text, is_rtl
 from ...responses import Identity
+from ...wording import condition_instruction, question_numbers
 from . import sdt
 from .contents import write_contents
 from .legend import scale_questions, write_legend
@@ -32,11 +33,6 @@ def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
     writer = FormWriter(content, form, lang)
     writer.write()
     writer.document.save(str(path))
-
-
-def question_numbers(form: Form) -> dict[str, str]:
-    """The numbers the document prints: 2.3 for the third question of the second section."""
-    return {q.id: f"{s}.{n}" for s, section in enumerate(form.sections, 1) for n, q in enumerate(section.questions, 1)}
 
 
 class FormWriter:
@@ -189,11 +185,7 @@ class FormWriter:
 
     def condition_instruction(self, question: Question) -> str:
         """The instruction on a conditional question, naming the question and answers it depends on."""
-        condition = question.show_if
-        other = self.form.question(condition.question)
-        labels = [self.text(c.label) for c in other.choices if c.id in condition.values] if other else []
-        answers = f" {self.ui('or_word')} ".join(labels or condition.values)
-        return self.ui("show_if_instruction", number=self.numbers.get(condition.question, condition.question), answers=answers)
+        return condition_instruction(self.content, self.form, question, self.lang, self.numbers) or ""
 
     def answer_control(self, question: Question) -> etree._Element:
         if question.has_choices:
