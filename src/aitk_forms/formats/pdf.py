@@ -75,6 +75,11 @@ def _field_families(lang: str, fonts: tuple[str, ...]) -> str:
 def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> dict:
     text = lambda key: content.text(key, lang)  # noqa: E731 - a short local alias keeps the table readable
     numbers = question_numbers(form)
+    # A scale's descriptions are printed at the first question that uses it; later ones show its labels in a row.
+    first_use: dict[str, str] = {}
+    for q in form.questions():
+        first_use.setdefault(q.scale or "", q.id)
+    described = {qid for scale, qid in first_use.items() if scale}
     intro = [(text("about_title"), form.description.get(lang))] if form.description else []
     intro += [(text("how_to_fill_title"), text("how_to_fill_pdf")), (text("return_title"), text("return_instruction"))]
     return {
@@ -94,7 +99,7 @@ def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> di
             {
                 "title": s.title.get(lang),
                 "intro": s.intro.get(lang) if s.intro else "",
-                "questions": [_question(content, form, q, lang, numbers) for q in s.questions],
+                "questions": [_question(content, form, q, lang, numbers, q.id in described) for q in s.questions],
             }
             for s in form.sections
         ],
@@ -103,7 +108,8 @@ def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> di
     }
 
 
-def _question(content: Content, form: Form, q: Question, lang: str, numbers: dict[str, str]) -> dict:
+def _question(content: Content, form: Form, q: Question, lang: str, numbers: dict[str, str], describe: bool) -> dict:
+    describe = describe or q.scale is None
     return {
         "id": q.id,
         "kind": q.kind,
@@ -116,9 +122,10 @@ def _question(content: Content, form: Form, q: Question, lang: str, numbers: dic
         "condition": condition_instruction(content, form, q, lang, numbers) or "",
         "hint": _hint(content, q, lang),
         "choices": [
-            {"id": c.id, "label": c.label.get(lang), "description": c.description.get(lang) if c.description else ""}
+            {"id": c.id, "label": c.label.get(lang), "description": c.description.get(lang) if c.description and describe else ""}
             for c in q.choices
         ],
+        "inline": not describe,
     }
 
 
