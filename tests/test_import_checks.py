@@ -137,3 +137,10 @@ def test_summary_counts_every_status():
     result = ImportResult(files)
     assert result.summary() == {"files": 2, "accepted": 1, "accepted_with_warnings": 0, "duplicate": 0, "rejected": 1}
     assert result.summary_line() == "2 files: 1 accepted, 0 with warnings, 0 duplicates, 1 rejected"
+
+
+def test_dont_know_gives_a_required_question_its_answer_though_it_is_not_scored(small_content):
+    form = small_content.form("readiness")
+    answers = {"agency_name": "Unit 7", "strategy": "dont_know", "owner": "2"}
+    clean, problems = check_answers(form, answers)
+    assert clean == answers and problems == []

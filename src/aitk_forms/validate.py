@@ -34,9 +34,15 @@ def check_answers(form: Form, answers: Answers) -> tuple[dict, list[Problem]]:
     for q in form.questions():
         if q.id in clean and q.id not in shown:
             problems.append(Problem(q.id, "answered although it does not apply (its condition is not met); not scored"))
-        elif q.required and q.id in shown and not is_answered(q, clean.get(q.id)):
+        elif q.required and q.id in shown and not _given(q, clean.get(q.id)):
             problems.append(Problem(q.id, "required question not answered"))
     return clean, problems
+
+
+def _given(q: Question, answer: object) -> bool:
+    """A required question is given an answer by "Don't know" too: an honest answer, and a finding
+    reported on its own, though it is not scored."""
+    return answer == "dont_know" or is_answered(q, answer)
 
 
 def _check_value(q: Question, value: object) -> tuple[object | None, str | None]:

@@ -237,17 +237,27 @@ def _principles_by_level(principles: tuple[tuple[str, float, str], ...]) -> str:
 
 
 def _annex(result: ImportResult) -> list:
+    """The files that need attention, each with its reasons; clean files are counted, not listed:
+    a thousand rows would bury the few that matter (all are in import-log.csv and consolidated.xlsx)."""
     headers = tuple(say(k) for k in ("column_file", "column_status", "column_form", "column_language", "column_reason"))
     rows = []
     for f in result.files:
+        if f.status == "accepted":
+            continue
         problems = [f"{p.question}: {p.message}" if p.question else p.message for p in f.problems]
-        reason = "; ".join(([f.reason] if f.reason else []) + problems)
+        shown = problems[:ANNEX_PROBLEMS] + (
+            [say("annex_more", count=len(problems) - ANNEX_PROBLEMS)] if len(problems) > ANNEX_PROBLEMS else []
+        )
+        reason = "; ".join(([f.reason] if f.reason else []) + shown)
         rows.append((printable(f.path), say(f"status_{f.status}"), f.form or "–", f.lang or "–", printable(reason) or "–"))
-    return [
-        Heading(2, say("annex_title")),
-        Paragraph(say("annex_intro")),
-        Table(headers, tuple(rows), (False,) * 5, "log", widths=(3.5, 1.8, 1.4, 1.1, 6.5)),
-    ]
+    clean = sum(f.status == "accepted" for f in result.files)
+    blocks = [Heading(2, say("annex_title")), Paragraph(say("annex_intro", clean=clean, total=len(result.files)))]
+    if rows:
+        blocks.append(Table(headers, tuple(rows), (False,) * 5, "log", widths=(3.5, 1.8, 1.4, 1.1, 6.5)))
+    return blocks
+
+
+ANNEX_PROBLEMS = 3
 
 
 def _level_of_mean(form: FormSummary, result: ResultSummary) -> str:
