@@ -267,7 +267,7 @@ CORPUS: dict[str, tuple[Callable[[Valid], bytes], str]] = {
         "structure",
     ),
     "edited-version.pdf": (lambda v: pdf_rewrite(v["pdf"], pdf_metadata(version="9.9")), "version 9.9"),
-    "unknown-form.pdf": (lambda v: pdf_rewrite(v["pdf"], pdf_metadata(form="intake")), "unknown form 'intake'"),
+    "unknown-form.pdf": (lambda v: pdf_rewrite(v["pdf"], pdf_metadata(form="intake")), "form 'intake', which"),
     "path-in-identity.docx": (
         lambda v: edit_part(v["docx"], "docProps/custom.xml", lambda x: x.replace(b">risk<", b">../../../tmp/evil<")),
         "does not have",

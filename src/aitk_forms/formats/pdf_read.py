@@ -10,7 +10,7 @@ import pikepdf
 
 from ..errors import UnreadableFile
 from ..model import Content, Form, Question
-from ..responses import IDENTITY_KEYS, Identity, Problem, Response
+from ..responses import IDENTITY_KEYS, Identity, Problem, Response, resolve_identity
 from ..sniff import MAX_PDF_FIELDS, printable
 from .pdf_fields import META_PREFIX
 
@@ -20,11 +20,6 @@ MESSAGES = {
     "loops": "the PDF's structure loops or nests too deeply to be read: it is damaged, or not one of our forms",
     "too_many_fields": "the PDF has more than {limit} form fields: not a form made by aitk-forms",
     "not_ours": "not a form made by aitk-forms (the PDF carries no form identifier): send the respondent a form from the build",
-    "meta_incomplete": "the PDF's form identifier is incomplete (missing {keys}): send the respondent a new form",
-    "unknown_form": "made for an unknown form '{form}' (this content has {known})",
-    "unknown_lang": "made in an unknown language '{lang}'",
-    "version": "made from content version {found}; this build's form is version {expected}",
-    "fingerprint": "the form's structure ({found}) differs from this build's ({expected}): questions or choices were changed",
     "missing_field": "the answer field is missing from the PDF: the question could not be read",
     "not_option": "'{value}' is not one of the answers offered",
     "bad_date": "'{value}' is not a date written as YYYY-MM-DD",
@@ -118,22 +113,7 @@ def _identity(info: pikepdf.Dictionary, content: Content) -> tuple[Identity, For
     meta = {key: str(info.get(f"{META_PREFIX}{key}", "") or "") for key in IDENTITY_KEYS}
     if not any(meta.values()):
         raise UnreadableFile(MESSAGES["not_ours"])
-    lacking = [key for key, value in meta.items() if not value]
-    if lacking:
-        raise UnreadableFile(MESSAGES["meta_incomplete"].format(keys=", ".join(lacking)))
-    form = content.form(meta["form"])
-    if form is None:
-        raise UnreadableFile(MESSAGES["unknown_form"].format(form=meta["form"], known=", ".join(f.id for f in content.forms)))
-    if meta["lang"] not in content.languages:
-        raise UnreadableFile(MESSAGES["unknown_lang"].format(lang=meta["lang"]))
-    problems = []
-    if meta["version"] != form.version:
-        problems.append(Problem(None, MESSAGES["version"].format(found=meta["version"], expected=form.version)))
-    if meta["fingerprint"] != form.fingerprint:
-        problems.append(
-            Problem(None, MESSAGES["fingerprint"].format(found=meta["fingerprint"], expected=form.fingerprint), "error")
-        )
-    return Identity(**meta), form, problems
+    return resolve_identity(meta, content)
 
 
 def _answer(q: Question, fields: dict, problems: list[Problem]) -> object | None:

@@ -38,11 +38,6 @@ MESSAGES = {
     "too_many_cells": "{path}: a sheet has more than {limit} cells: not a form made by aitk-forms",
     "no_meta": "{path}: has no '_aitk' sheet: it was not made by aitk-forms, or answers were copied into a new file "
     "(ask the respondent to send back the file they were sent)",
-    "meta_incomplete": "{path}: the '_aitk' sheet lacks {keys}: the file was changed; ask for the original file",
-    "unknown_form": "{path}: made for form '{form}', which this content does not have (known: {known})",
-    "unknown_lang": "{path}: made in language '{lang}', which this content does not have",
-    "version": "made from content version {found}; this content is version {expected}",
-    "fingerprint": "the structure of the form was changed (fingerprint {found}, expected {expected}): answers may be misread",
     "meta_visible": "the hidden '_aitk' sheet is visible: the file was saved by a program that dropped its hidden state",
     "missing_cell": "the answer cell of this question is missing from the file",
     "text_changed": "the question's text was changed in the file",

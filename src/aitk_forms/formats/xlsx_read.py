@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import UnreadableFile
 from ..model import Content, Form, Question
-from ..responses import IDENTITY_KEYS, Identity, Problem, Response
+from ..responses import Identity, Problem, Response, resolve_identity
 from .xlsx_package import CELL_REF, MESSAGES, META_SHEET, Cell, Package, as_text
 from .xlsx_questions import question_text
 
@@ -51,26 +51,9 @@ def _identity(package: Package, content: Content) -> tuple[Identity, Form, list[
         if match and match.group(1) == "A" and cell.kind == "s":
             value = package.cells(META_SHEET).get(f"B{match.group(2)}")
             meta[str(cell.value)] = as_text(value) if value is not None else ""
-    lacking = [k for k in IDENTITY_KEYS if not meta.get(k)]
-    if lacking:
-        raise UnreadableFile(MESSAGES["meta_incomplete"].format(path=path, keys=", ".join(lacking)))
-    form = content.form(meta["form"])
-    if form is None:
-        raise UnreadableFile(
-            MESSAGES["unknown_form"].format(path=path, form=meta["form"], known=", ".join(f.id for f in content.forms))
-        )
-    if meta["lang"] not in content.languages:
-        raise UnreadableFile(MESSAGES["unknown_lang"].format(path=path, lang=meta["lang"]))
-    problems = []
-    if meta["version"] != form.version:
-        problems.append(Problem(None, MESSAGES["version"].format(found=meta["version"], expected=form.version)))
-    if meta["fingerprint"] != form.fingerprint:
-        problems.append(
-            Problem(None, MESSAGES["fingerprint"].format(found=meta["fingerprint"], expected=form.fingerprint), "error")
-        )
+    identity, form, problems = resolve_identity(meta, content)
     if package.sheets[META_SHEET][1] not in ("hidden", "veryHidden"):
         problems.append(Problem(None, MESSAGES["meta_visible"]))
-    identity = Identity(meta["form"], meta["version"], meta["lang"], meta["fingerprint"], meta["content"])
     return identity, form, problems
 
 
