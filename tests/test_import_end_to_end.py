@@ -7,7 +7,6 @@ and the inputs must be left untouched.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import json
 import shutil
@@ -25,6 +24,7 @@ from aitk_forms.load import load_content
 from aitk_forms.sample import sample_answers
 from aitk_forms.scoring import score_form
 from aitk_forms.validate import check_answers
+from clients.calc_plan import typed_cells
 from conftest import ROOT, SMALL, require_uno_python
 
 CALC_FILL = ROOT / "tests" / "clients" / "calc_fill.py"
@@ -39,27 +39,6 @@ BATCH = [  # (form, language, format, seed)
     ("risk", "ru", "pdf", 7),
     ("readiness", "zh", "pdf", 8),
 ]
-
-
-def calc_cells(content, form, lang, answers):
-    cells = []
-    for qid, value in answers.items():
-        q = form.question(qid)
-        if q.kind == "multi_choice":
-            cells += [{"name": f"ans_{qid}__{c}", "type": "text", "value": content.text("yes", lang)} for c in value]
-        elif q.has_choices:
-            cells.append({"name": f"ans_{qid}", "type": "text", "value": q.choice(value).label.get(lang)})
-        elif q.kind == "date":
-            cells.append(
-                {
-                    "name": f"ans_{qid}",
-                    "type": "date_serial",
-                    "value": (dt.date.fromisoformat(value) - dt.date(1899, 12, 30)).days,
-                }
-            )
-        else:
-            cells.append({"name": f"ans_{qid}", "type": "number" if q.kind == "number" else "text", "value": value})
-    return cells
 
 
 def writer_fill(form, lang, answers):
@@ -135,7 +114,7 @@ def batch(tmp_path_factory):
         expected[target.name] = ("accepted", form_id, answers)
         if fmt == "xlsx":
             calc_jobs.append(
-                {"input": str(source), "output": str(target), "cells": calc_cells(content, form, lang, answers), "read": []}
+                {"input": str(source), "output": str(target), "cells": typed_cells(content, form, lang, answers), "read": []}
             )
         elif fmt == "docx":
             writer_jobs.append({"source": str(source), "target": str(target), "fill": writer_fill(form, lang, answers)})
@@ -146,7 +125,7 @@ def batch(tmp_path_factory):
     FORMATS["xlsx"].codec().render(old, old_form, "en", tmp / "risk-0.9.xlsx")
     old_answers = sample_answers(old_form, 11)
     calc_jobs.append({"input": str(tmp / "risk-0.9.xlsx"), "output": str(inbox / "old-version.xlsx"),
-                      "cells": calc_cells(old, old_form, "en", old_answers), "read": []})  # fmt: skip
+                      "cells": typed_cells(old, old_form, "en", old_answers), "read": []})  # fmt: skip
     renamed = {("legitimacy_safeguards" if k == "legitimacy_controls" else k): v for k, v in old_answers.items()}
     expected["old-version.xlsx"] = ("accepted_with_warnings", "risk", renamed)
     _run([python, str(CALC_FILL), str(tmp / "calc.json"), str(tmp / "calc-results.json")], tmp / "calc.json", calc_jobs)

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import uuid
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -23,6 +22,7 @@ from aitk_forms.formats import xlsx
 from aitk_forms.formats.xlsx_package import META_SHEET
 from aitk_forms.model import Form, Question
 from aitk_forms.scoring import score_form
+from clients.calc_plan import typed_cells
 from conftest import FORM_IDS, LANGUAGES, ROOT, require_client, require_uno_python
 
 ANSWER_SETS = ("full", "partial", "conditional")
@@ -90,25 +90,6 @@ def answer_set(form: Form, name: str) -> dict:
         elif name != "partial" or index % 5 != 1:
             answers[q.id] = _plain_answer(q, index, partial=name == "partial")
     return answers
-
-
-def typed_cells(content, form: Form, lang: str, answers: dict) -> list[dict]:
-    """What a respondent types: labels in the form's language, "Yes" per ticked choice, dates, numbers."""
-    cells = []
-    for qid, value in answers.items():
-        q = form.question(qid)
-        if q.kind == "multi_choice":
-            cells += [{"name": f"ans_{qid}__{c}", "type": "text", "value": content.text("yes", lang)} for c in value]
-        elif q.has_choices:
-            cells.append({"name": f"ans_{qid}", "type": "text", "value": q.choice(value).label.get(lang)})
-        elif q.kind == "date":
-            serial = (date.fromisoformat(value) - date(1899, 12, 30)).days
-            cells.append({"name": f"ans_{qid}", "type": "date_serial", "value": serial})
-        elif q.kind == "number":
-            cells.append({"name": f"ans_{qid}", "type": "number", "value": value})
-        else:
-            cells.append({"name": f"ans_{qid}", "type": "text", "value": value})
-    return cells
 
 
 def result_names(form: Form) -> list[str]:
