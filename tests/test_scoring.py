@@ -119,6 +119,10 @@ def test_a_readiness_form_with_no_answers_has_no_scores(small_content):
     assert set(card.missing_required) == {"agency_name", "strategy", "owner"}
 
 
+CHANGES = {"planning_need": "x", "planning_decision": "proceed_with_changes", "planning_date": "2026-01-05"}
+CHANGES["planning_changes"] = "y"
+
+
 @pytest.mark.parametrize(
     "answers,planning,level",
     [
@@ -126,18 +130,12 @@ def test_a_readiness_form_with_no_answers_has_no_scores(small_content):
         ({"planning_need": "A need"}, 33, "incomplete"),
         ({"planning_need": "A need", "planning_decision": "proceed"}, 67, "partial"),
         ({"planning_need": "x", "planning_decision": "proceed", "planning_date": "2026-01-05"}, 100, "complete"),
-        # the condition opens a fourth question, so the same three answers are no longer complete
-        ({"planning_need": "x", "planning_decision": "proceed_with_changes", "planning_date": "2026-01-05"}, 75, "partial"),
-        (
-            {
-                "planning_need": "x",
-                "planning_decision": "proceed_with_changes",
-                "planning_date": "2026-01-05",
-                "planning_changes": "y",
-            },
-            100,
-            "complete",
-        ),
+        # the decision opens two more questions, so the same three answers are no longer complete
+        ({"planning_need": "x", "planning_decision": "proceed_with_changes", "planning_date": "2026-01-05"}, 60, "partial"),
+        ({**CHANGES, "planning_review": "no"}, 100, "complete"),
+        # a "yes" opens a question that depends on a conditional question
+        ({**CHANGES, "planning_review": "yes"}, 83, "partial"),
+        ({**CHANGES, "planning_review": "yes", "planning_review_date": "2026-01-09"}, 100, "complete"),
     ],
 )
 def test_workbook_stage_completeness_counts_only_the_questions_that_apply(small_content, answers, planning, level):
@@ -159,3 +157,11 @@ def test_overall_completeness_is_the_mean_of_stages(small_content):
 )
 def test_rounding_is_half_away_from_zero_as_in_spreadsheets(value, decimals, expected):
     assert round_half_up(value, decimals) == expected
+
+
+def test_a_question_whose_condition_rests_on_a_hidden_question_is_hidden_too(small_content):
+    form = small_content.form("workbook")
+    # planning_review is answered "yes", but its own condition (a decision with changes) is not met
+    answers = {"planning_decision": "proceed", "planning_review": "yes", "planning_review_date": "2026-01-09"}
+    shown = visible_questions(form, answers)
+    assert "planning_review" not in shown and "planning_review_date" not in shown

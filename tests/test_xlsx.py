@@ -78,12 +78,15 @@ def _plain_answer(q: Question, index: int, partial: bool = False):
 
 def answer_set(form: Form, name: str) -> dict:
     """A deterministic set of answers: full (every condition met), partial (with "Don't know"),
-    or conditional (every condition failed, hidden questions answered all the same)."""
+    or conditional (every condition failed, hidden questions answered all the same, a hidden question
+    answered so as to open its own dependants)."""
     triggers, answers = _triggers(form), {}
     for index, q in enumerate(form.questions()):
         if q.id in triggers:
             values = triggers[q.id]
-            if name == "conditional":
+            # Every condition fails, except on questions hidden themselves: their answer would open a
+            # later question, were it not that a question resting on a hidden one stays hidden.
+            if name == "conditional" and q.show_if is None:
                 values = tuple(c.id for c in q.choices if c.id not in triggers[q.id])[:1]
             chosen = values[-1] if name == "partial" else values[0]
             answers[q.id] = [chosen] if q.kind == "multi_choice" else chosen
@@ -166,6 +169,9 @@ def test_answer_sets_cover_dont_know_hidden_questions_and_scored_results(small_c
     for form_id in FORM_IDS:
         form = small_content.form(form_id)
         assert score_form(form, answer_set(form, "full")).result("overall").score is not None
+    workbook = answer_set(small_content.form("workbook"), "conditional")
+    assert workbook["planning_decision"] == "proceed" and workbook["planning_review"] == "yes"  # a hidden "yes"
+    assert "planning_review_date" in workbook
 
 
 @pytest.mark.client
