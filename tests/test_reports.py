@@ -350,3 +350,14 @@ def test_libreoffice_shows_formula_like_text_as_text_and_renders_the_reports(sma
     assert "=1+1" in sheets and "@SUM(A1)" in sheets
     document = " ".join(pdf_text(tmp_path / "report.pdf").split())
     assert "Use cases at high or extremely high risk" in document and CHINESE_AGENCY in document
+
+
+def test_the_annex_lists_at_most_two_hundred_files_and_points_to_the_logs_for_the_rest(small_content, tmp_path):
+    files = [FileResult(f"returned/broken-{n:03d}.pdf", f"{n:064x}", "rejected", "damaged", format="pdf") for n in range(230)]
+    result = ImportResult(files)
+    write_reports(small_content, result, tmp_path)
+    text = pdf_text(tmp_path / "report.pdf")
+    assert "broken-199.pdf" in text and "broken-200.pdf" not in text
+    assert "And 30 more files that need attention" in " ".join(text.split())
+    with open(tmp_path / "import-log.csv", encoding="utf-8-sig") as log:
+        assert sum(1 for _ in log) == 231  # every file, in the log

@@ -241,9 +241,8 @@ def _annex(result: ImportResult) -> list:
     a thousand rows would bury the few that matter (all are in import-log.csv and consolidated.xlsx)."""
     headers = tuple(say(k) for k in ("column_file", "column_status", "column_form", "column_language", "column_reason"))
     rows = []
-    for f in result.files:
-        if f.status == "accepted":
-            continue
+    attention = [f for f in result.files if f.status != "accepted"]
+    for f in attention[:ANNEX_ROWS]:
         problems = [f"{p.question}: {p.message}" if p.question else p.message for p in f.problems]
         shown = problems[:ANNEX_PROBLEMS] + (
             [say("annex_more", count=len(problems) - ANNEX_PROBLEMS)] if len(problems) > ANNEX_PROBLEMS else []
@@ -254,10 +253,13 @@ def _annex(result: ImportResult) -> list:
     blocks = [Heading(2, say("annex_title")), Paragraph(say("annex_intro", clean=clean, total=len(result.files)))]
     if rows:
         blocks.append(Table(headers, tuple(rows), (False,) * 5, "log", widths=(3.5, 1.8, 1.4, 1.1, 6.5)))
+    if len(attention) > ANNEX_ROWS:
+        blocks.append(Paragraph(say("annex_more_files", count=len(attention) - ANNEX_ROWS)))
     return blocks
 
 
 ANNEX_PROBLEMS = 3
+ANNEX_ROWS = 200  # beyond this a printed list helps nobody; the log files have every row
 
 
 def _level_of_mean(form: FormSummary, result: ResultSummary) -> str:
