@@ -12,53 +12,16 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
-import uuid
 
+import office
 import uno
-from com.sun.star.beans import PropertyValue
+from office import prop
 
 FORMULA_STRING, FORMULA_ERROR = 2, 4  # com.sun.star.sheet.FormulaResult
 
 
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
-
-
 def start_office():
-    """A private LibreOffice (own profile, own pipe), so parallel runs never share a profile."""
-    profile = tempfile.mkdtemp(prefix="aitk-calc-fill-")
-    pipe = f"aitk_{uuid.uuid4().hex}"
-    process = subprocess.Popen(
-        [
-            "soffice",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            f"-env:UserInstallation=file://{profile}",
-            f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.time() + 60
-    while True:
-        try:
-            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            break
-        except Exception:
-            if time.time() > deadline or process.poll() is not None:
-                process.kill()
-                raise SystemExit("LibreOffice did not start") from None
-            time.sleep(0.3)
-    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    process, _, desktop, profile = office.start_office("aitk-calc-fill-")
     return process, desktop, profile
 
 

@@ -20,53 +20,17 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
-import uuid
 
+import office
 import uno
-from com.sun.star.beans import PropertyValue
 from com.sun.star.text.ControlCharacter import LINE_BREAK
 
-
-def _property(name, value):
-    found = PropertyValue()
-    found.Name, found.Value = name, value
-    return found
+_property = office.prop
 
 
 def start_writer():
-    """A headless soffice with its own profile (two sharing one fail silently); returns
-    (process, desktop, dispatcher, profile)."""
-    profile = tempfile.mkdtemp(prefix="aitk-writer-")
-    pipe = f"aitk_{uuid.uuid4().hex}"
-    process = subprocess.Popen(
-        [
-            "soffice",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            f"-env:UserInstallation=file://{profile}",
-            f"--accept=pipe,name={pipe};urp;",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            context = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            break
-        except Exception as error:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise SystemExit(f"LibreOffice did not start: {error}") from error
-            time.sleep(0.3)
-    desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
+    """A headless Writer with its own profile; returns (process, desktop, dispatcher, profile)."""
+    process, context, desktop, profile = office.start_office("aitk-writer-")
     dispatcher = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
     return process, desktop, dispatcher, profile
 
