@@ -146,3 +146,12 @@ def test_the_title_page_of_every_real_form_fits_on_one_page_in_writer(real_conte
         second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True).stdout
         first_line = next(line for line in second.splitlines() if line.strip())
         assert real_content.text("contents_title", lang) in first_line, f"{source.name}: page 2 starts with {first_line!r}"
+
+
+def test_a_scale_legend_is_captioned_with_the_scale_title_and_its_questions(real_content, tmp_path):
+    path = tmp_path / "risk.docx"
+    render(real_content, real_content.form("risk"), "fr", path)
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("word/document.xml").decode()
+    title = real_content.form("risk").scale_title("likelihood").get("fr")
+    assert f"{title} (" in xml

@@ -74,3 +74,11 @@ def test_a_missing_form_file_is_named(tmp_path):
     with pytest.raises(ContentError) as caught:
         load_content(tmp_path)
     assert any("form 'workbook' is missing" in str(d) for d in caught.value.diagnostics)
+
+
+def test_scales_may_carry_a_translated_title(real_content):
+    risk = real_content.form("risk")
+    assert risk.scale_title("likelihood").source == "Likelihood of a negative impact"
+    assert risk.scale_title("severity").translation("ar")
+    assert real_content.form("readiness").scale_title("maturity") is not None
+    assert risk.scale_title("nowhere") is None

@@ -93,6 +93,7 @@ class _Builder:
         self.ui = ui
         self.problems: list[Diagnostic] = []
         self.form_id = ""
+        self.scale_titles: dict[str, Text] = {}
 
     def problem(self, line: int, key: str, **values: object) -> None:
         self.problems.append(Diagnostic(self.file, line, message(key, **values)))
@@ -181,6 +182,7 @@ class _Builder:
             results=tuple(results),
             respondent=tuple(str(x) for x in data.get("respondent") or ()),
             renamed=tuple((str(k), str(v)) for k, v in (data.get("renamed") or {}).items()),
+            scale_titles=tuple(self.scale_titles.items()),
             source_file=self.file,
         )
 
@@ -191,6 +193,11 @@ class _Builder:
             return {}
         scales = {}
         for name, points in raw_scales.items():
+            if isinstance(points, dict):  # {title:, points: [...]}; a bare list of points has no title
+                title = self.text(points, "title", f"{self.form_id}.scales.{name}.title", f"scale '{name}'", required=False)
+                if title is not None:
+                    self.scale_titles[str(name)] = title
+                points = points.get("points")
             if not isinstance(points, list) or not points:
                 self.problem(raw_scales.line_of(name), "empty_scale", scale=name)
                 scales[str(name)] = ()

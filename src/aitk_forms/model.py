@@ -159,6 +159,10 @@ class Form:
     respondent: tuple[str, ...] = ()
     source_file: str = ""
     renamed: tuple[tuple[str, str], ...] = ()  # in an older version: its question id -> the current id
+    scale_titles: tuple[tuple[str, Text], ...] = ()  # scale name -> its title, where it has one
+
+    def scale_title(self, name: str | None) -> Text | None:
+        return dict(self.scale_titles).get(name or "")
 
     def questions(self) -> Iterator[Question]:
         for section in self.sections:
@@ -210,6 +214,8 @@ class Form:
             yield self.description
         for g in self.groups:
             yield from _present(g.title, g.description)
+        for _, title in self.scale_titles:
+            yield title
         for s in self.sections:
             yield from _present(s.title, s.intro, s.recommendation)
             for q in s.questions:

@@ -59,6 +59,7 @@ class ScaleLegend:
     """The points of one answer scale with what each means, printed once before a form's questions."""
 
     points: tuple[tuple[str, str], ...]
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -226,5 +227,6 @@ def _scale_legends(form: Form, lang: str) -> tuple[ScaleLegend, ...]:
     for q in form.questions():
         if q.kind == "scale" and q.scale not in seen:
             points = tuple((c.label.get(lang), c.description.get(lang)) for c in q.choices if c.description)
-            seen[q.scale or ""] = ScaleLegend(points)
+            title = form.scale_title(q.scale)
+            seen[q.scale or ""] = ScaleLegend(points, title.get(lang) if title else None)
     return tuple(legend for legend in seen.values() if legend.points)

@@ -40,7 +40,9 @@ def _follows(previous: str, number: str) -> bool:
 def write_legend(writer: FormWriter, questions: list[Question]) -> None:
     """The caption naming the questions on this scale, then one row per point of the scale."""
     numbers = number_ranges([writer.numbers[q.id] for q in questions])
-    writer.paragraph(f"{writer.ui('question_label')}: {numbers}", "Caption")
+    title = writer.form.scale_title(questions[0].scale)
+    caption = f"{writer.ui('question_label')}: {numbers}"
+    writer.paragraph(f"{writer.text(title)} ({caption})" if title else caption, "Caption")
     choices = questions[0].choices
     described = any(c.description for c in choices)
     table = writer.table(len(choices), 3 if described else 2)
