@@ -126,7 +126,13 @@ def _question(content: Content, form: Form, q: Question, lang: str, numbers: dic
             for c in q.choices
         ],
         "inline": not describe,
+        "scale_title": _scale_title(form, q, lang) if describe else "",
     }
+
+
+def _scale_title(form: Form, q: Question, lang: str) -> str:
+    title = form.scale_title(q.scale)
+    return title.get(lang) if title else ""
 
 
 def _families(fonts: tuple[str, ...]) -> str:
