@@ -150,7 +150,7 @@ def _hint(content: Content, q: Question, lang: str) -> str:
     if q.has_choices:
         return content.text("tick_one", lang)
     if q.kind == "date":
-        return f"{content.text('choose_date', lang)} (YYYY-MM-DD)"
+        return f"{content.text('choose_date', lang)} ({content.text('date_format_hint', lang)})"
     if q.kind == "number":
         return content.text("type_number", lang)
     return ""

@@ -106,8 +106,10 @@ def _level_rows(ws, row: int, form: Form, lang: str, styles: Styles) -> int:
     for name in used:
         for level in form.level_set(name):
             row += 1
-            upper = f"< {plain(level.below)}" if level.below is not None else f"≤ {plain(level.maximum or 0)}"
-            text = f"{plain(level.minimum)} ≤ … {upper}"
+            upper = level.below if level.below is not None else level.maximum or 0
+            # A range, not an inequality: LibreOffice reorders "0 ≤ … < 1" in a right-to-left sheet without
+            # mirroring the signs, which reads as nonsense; "0 – 1" reads right in either direction.
+            text = f"{plain(level.minimum)} – {plain(upper)}"
             if level.recommendation:
                 text += f" — {level.recommendation.get(lang)}"
             put(ws, f"A{row}", level.label.get(lang), styles, bold=True)

@@ -104,7 +104,9 @@ def text_height(texts: list[tuple[str, float]], minimum: float = 15.0) -> float:
             # A column width unit holds about 1.1 characters of 10-point Noto Sans.
             count += max(1, math.ceil(units / max(width * 1.1 - 2, 1)))
         lines = max(lines, count)
-    return max(minimum, 14.0 * lines + 4)
+    # Arabic script (Noto Naskh) needs taller lines than Latin, Cyrillic or Chinese.
+    line = 18.0 if any("\u0600" <= ch <= "\u06ff" for text, _ in texts for ch in str(text)) else 14.0
+    return max(minimum, line * lines + 4)
 
 
 def protect(ws: Worksheet) -> None:
