@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aitk_forms.wording import condition_instruction, question_numbers
+from aitk_forms.wording import colon, condition_instruction, question_numbers
 
 
 def test_questions_are_numbered_by_section_and_position(small_content):
@@ -27,3 +27,8 @@ def test_a_condition_names_its_question_and_answers_in_the_form_language(small_c
 def test_a_question_without_condition_has_no_instruction(small_content):
     form = small_content.form("risk")
     assert condition_instruction(small_content, form, form.question("use_case_name"), "en", question_numbers(form)) is None
+
+
+@pytest.mark.parametrize("lang,expected", [("en", ": "), ("fr", "\u00a0: "), ("zh", "："), ("ar", ": ")])
+def test_a_label_is_followed_by_the_colon_its_language_uses(lang, expected):
+    assert colon(lang) == expected

@@ -25,3 +25,9 @@ def condition_instruction(content: Content, form: Form, q: Question, lang: str, 
     except (ValueError, LookupError):  # a language Babel does not know: the content's own word for "or"
         answers = f" {content.text('or_word', lang)} ".join(labels)
     return content.text("show_if_instruction", lang).format(number=numbers.get(q.show_if.question, "?"), answers=answers)
+
+
+def colon(lang: str) -> str:
+    """What follows a label before its value: full-width in Chinese, spaced in French."""
+    base = lang.split("-")[0]
+    return {"zh": "：", "fr": "\u00a0: "}.get(base, ": ")

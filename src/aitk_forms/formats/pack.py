@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from ..errors import UsageError
 from ..fonts import require_fonts
 from ..model import Content, Form, Group, Question, Section, Text, is_rtl
-from ..wording import condition_instruction, question_numbers
+from ..wording import colon, condition_instruction, question_numbers
 from .weasy import collector_paused, compress_streams, css_string, font_config, weasyprint
 
 # The templates live at the top of the project, next to src/ (see ARCHITECTURE.md).
@@ -112,6 +112,7 @@ def pack_html(content: Content, lang: str, paper: str, fonts: tuple[str, ...]) -
             paper=PAPERS[paper],
             font_list=", ".join(css_string(f) for f in fonts) + ", sans-serif",
             ui=lambda key: content.text(key, lang),
+            colon=colon(lang),
             language_name=Locale.parse(lang.replace("-", "_")).get_display_name(lang),
             content=content,
             source=content.source.get(lang),

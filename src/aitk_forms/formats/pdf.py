@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ..fonts import require_fonts
 from ..model import Content, Form, Question, is_rtl
 from ..responses import Identity, Response
-from ..wording import condition_instruction, question_numbers
+from ..wording import colon, condition_instruction, question_numbers
 from .pdf_field_font import FIELD_FAMILY, field_font_css
 from .pdf_fields import field_finisher, language_tag
 from .pdf_read import read_pdf
@@ -118,7 +118,7 @@ def _question(content: Content, form: Form, q: Question, lang: str, numbers: dic
         "tooltip": tooltip(q, lang, numbers[q.id]),
         "required": content.text("required_mark", lang) if q.required else "",
         "help": q.help.get(lang) if q.help else "",
-        "help_label": content.text("help_label", lang),
+        "help_label": content.text("help_label", lang) + colon(lang).rstrip(),
         "condition": condition_instruction(content, form, q, lang, numbers) or "",
         "hint": _hint(content, q, lang),
         "choices": [

@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Content, Form, Question
-from ..wording import condition_instruction, question_numbers
+from ..wording import colon, condition_instruction, question_numbers
 from .xlsx_formulas import write_calc_columns
 from .xlsx_lists import YES_LIST, Lists
 from .xlsx_style import (
@@ -113,7 +113,7 @@ def _header(ws: Worksheet, content: Content, form: Form, lang: str, styles: Styl
     put(
         ws,
         "A2",
-        f"{content.text('version_label', lang)} {form.version} · {content.text('language_label', lang)}: {lang}",
+        f"{content.text('version_label', lang)} {form.version} · {content.text('language_label', lang)}{colon(lang)}{lang}",
         styles,
         size=9,
         color="595959",

@@ -7,6 +7,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..model import Content, Form
+from ..wording import colon
 from .xlsx_formulas import level_formula, level_id_outputs, score_formula
 from .xlsx_questions import QuestionSheet
 from .xlsx_style import HEADER_FILL, MISSING_FILL, Styles, absolute, level_colours, print_setup, protect, put, text_height
@@ -22,7 +23,8 @@ def add_results_sheet(wb, name: str, content: Content, form: Form, lang: str, st
     ws.column_dimensions[LEVEL_ID_COLUMN].hidden = True
     lists = sheet.lists
     ws.merge_cells("A1:E1")
-    put(ws, "A1", f"{form.title.get(lang)}: {content.text('results_title', lang)}", styles, size=14, bold=True, wrap=False)
+    title = f"{form.title.get(lang)}{colon(lang)}{content.text('results_title', lang)}"
+    put(ws, "A1", title, styles, size=14, bold=True, wrap=False)
     ws.row_dimensions[1].height = 24
     answered, shown, missing = (f"SUM({_span(sheet, column)})" for column in "GFI")
     ws.merge_cells("A2:E2")

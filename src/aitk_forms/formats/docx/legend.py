@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...model import Form, Question
+from ...wording import colon
 
 if TYPE_CHECKING:
     from .render import FormWriter
@@ -41,7 +42,7 @@ def write_legend(writer: FormWriter, questions: list[Question]) -> None:
     """The caption naming the questions on this scale, then one row per point of the scale."""
     numbers = number_ranges([writer.numbers[q.id] for q in questions])
     title = writer.form.scale_title(questions[0].scale)
-    caption = f"{writer.ui('question_label')}: {numbers}"
+    caption = f"{writer.ui('question_label')}{colon(writer.lang)}{numbers}"
     writer.paragraph(f"{writer.text(title)} ({caption})" if title else caption, "Caption")
     choices = questions[0].choices
     described = any(c.description for c in choices)
