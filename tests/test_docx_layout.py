@@ -155,3 +155,11 @@ def test_a_scale_legend_is_captioned_with_the_scale_title_and_its_questions(real
         xml = archive.read("word/document.xml").decode()
     title = real_content.form("risk").scale_title("likelihood").get("fr")
     assert f"{title} (" in xml
+
+
+def test_theme_languages_say_chinese_not_japanese_for_east_asian_text(real_content, tmp_path):
+    path = tmp_path / "risk.docx"
+    render(real_content, real_content.form("risk"), "zh", path)
+    with zipfile.ZipFile(path) as archive:
+        settings = archive.read("word/settings.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings

@@ -21,7 +21,7 @@ from . import sdt
 from .contents import write_contents
 from .legend import scale_questions, write_legend
 from .properties import write_custom_properties
-from .styles import LOCALES, apply_styles, insert_in_order, protect_for_forms, set_right_to_left
+from .styles import LOCALES, apply_styles, insert_in_order, protect_for_forms, set_right_to_left, set_theme_languages
 from .title_page import write_title_page
 
 RTL_CHARACTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
@@ -66,6 +66,7 @@ class FormWriter:
         self.footer()
         self.properties()
         protect_for_forms(self.document)
+        set_theme_languages(self.document, self.lang)
 
     # Text building blocks
 

@@ -169,3 +169,13 @@ def protect_for_forms(document: Document) -> None:
         anchor.addprevious(protection)
     else:
         settings.append(protection)
+
+
+def set_theme_languages(document: Document, lang: str) -> None:
+    """The document's theme languages: python-docx's template says Japanese for East Asian text,
+    which made LibreOffice pick the Japanese cut of Noto Sans CJK for Chinese."""
+    found = document.settings.element.find(w("themeFontLang"))
+    if found is not None:
+        found.set(w("val"), LOCALES.get(lang, lang))
+        found.set(w("eastAsia"), "zh-CN")
+        found.set(w("bidi"), "ar-SA")
