@@ -97,11 +97,11 @@ def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> di
         "intro": intro,
         "sections": [
             {
-                "title": s.title.get(lang),
+                "title": f"{index}. {s.title.get(lang)}",  # numbered as the questions under it (2.1, 2.2)
                 "intro": s.intro.get(lang) if s.intro else "",
                 "questions": [_question(content, form, q, lang, numbers, q.id in described) for q in s.questions],
             }
-            for s in form.sections
+            for index, s in enumerate(form.sections, start=1)
         ],
         "source_title": text("source_note_title"),
         "source": content.source.get(lang),
