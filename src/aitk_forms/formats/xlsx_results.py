@@ -40,7 +40,7 @@ def add_results_sheet(wb, name: str, content: Content, form: Form, lang: str, st
     put(
         ws,
         "A3",
-        f'=IF({missing}=0,{lists.text("none_missing")},{lists.text("missing_required")}&": "&{missing})',
+        f'=IF({missing}=0,{lists.text("none_missing")},{lists.text("missing_required")}&"{colon(lang)}"&{missing})',
         styles,
         size=11,
     )
@@ -121,7 +121,9 @@ def _required_table(ws, row: int, content: Content, form: Form, lang: str, style
     required = [c for c in sheet.cells.values() if c.question.required]
     if not required:
         return row
-    _header_row(ws, row, [content.text("number_label", lang), content.text("required_label", lang), "", "", ""], styles)
+    # The questions marked required, each with ✓ (answered), ✗ (missing) or "not applicable" under "Answer".
+    headers = [content.text("number_label", lang), content.text("required_label", lang), content.text("answer_label", lang)]
+    _header_row(ws, row, [*headers, "", ""], styles)
     for cells in required:
         row += 1
         label = cells.question.label.get(lang)
