@@ -116,10 +116,10 @@ def read_file(content: Content, path: Path) -> FileResult:
 
 def _read_and_check(content: Content, path: Path, result: FileResult) -> None:
     codec = FORMATS[result.format].codec()
+    # Each reader already reads a file of an older version with that version's questions
+    # (content.form_version), so the response needs no second reading.
     response = codec.read(path, content)
     form = _form_for(content, response.identity)
-    if form is not content.form(form.id):  # an older version: read again with that version's questions
-        response = codec.read(path, replace(content, forms=tuple(form if f.id == form.id else f for f in content.forms)))
     _accept(result, form, response)
     if form is not content.form(form.id):
         _bring_up_to_date(result, form, content.form(form.id))
