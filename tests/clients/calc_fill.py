@@ -9,8 +9,6 @@ in "read" (a number, a text, or null for an empty cell or an empty-text result).
 
 import json
 import os
-import shutil
-import subprocess
 import sys
 
 import office
@@ -76,15 +74,7 @@ def main():
         for job in jobs:
             results[job["output"]] = fill(desktop, job)
     finally:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+        office.stop_office(process, desktop, profile)
     with open(results_path, "w", encoding="utf-8") as stream:
         json.dump(results, stream, ensure_ascii=False, indent=1)
 

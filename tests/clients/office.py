@@ -1,5 +1,6 @@
 """A private headless LibreOffice for the fill scripts, driven over UNO (run by Debian's /usr/bin/python3)."""
 
+import shutil
 import subprocess
 import tempfile
 import time
@@ -49,3 +50,16 @@ def start_office(prefix="aitk-office-"):
             time.sleep(0.3)
     desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
     return process, context, desktop, profile
+
+
+def stop_office(process, desktop, profile):
+    """Close LibreOffice (killed if it will not end) and remove its profile."""
+    try:
+        desktop.terminate()
+    except Exception:
+        pass
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    shutil.rmtree(profile, ignore_errors=True)

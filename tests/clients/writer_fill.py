@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
 
 import office
@@ -127,15 +125,7 @@ def main(argv):
                 failed += 1
                 print(json.dumps({"target": job["target"], "ok": False, "error": str(error)}), flush=True)
     finally:
-        try:
-            desktop.terminate()
-        except Exception:
-            pass
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        shutil.rmtree(profile, ignore_errors=True)
+        office.stop_office(process, desktop, profile)
     return 1 if failed else 0
 
 
