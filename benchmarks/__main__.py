@@ -18,7 +18,7 @@ from pathlib import Path
 
 from aitk_forms import build as builder
 from aitk_forms import i18n
-from aitk_forms.formats import FORMATS
+from aitk_forms.formats import CODECS
 from aitk_forms.load import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def timed(action) -> float:
 def per_form_times(content, out: Path, langs: list[str]) -> dict[tuple[str, str, str], float]:
     """Median render time of each form in each format and language."""
     times = {}
-    formats = [f for f in builder.available_formats() if FORMATS[f].per == "form"]
+    formats = [c.name for c in CODECS if c.per == "form"]
     for lang in langs:
         for job in builder.plan(content, out, [lang], None, formats):
             runs = [timed(lambda j=job: builder.run_job(content, j)) for _ in range(REPEATS)]
@@ -79,7 +79,7 @@ def main() -> int:
         jobs = builder.plan(content, out / "all", langs)
         whole = timed(lambda: builder.build(content, jobs, workers=os.cpu_count()))
         print(
-            f"\nWhole pack: {len(jobs)} files ({len(langs)} languages, formats {', '.join(builder.available_formats())}) "
+            f"\nWhole pack: {len(jobs)} files ({len(langs)} languages, formats {', '.join(CODECS.names())}) "
             f"in {whole:.2f} s with {os.cpu_count()} processes"
         )
         docx = out / "en" / "risk.docx"

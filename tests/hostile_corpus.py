@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
-from aitk_forms.sniff import MAX_CELLS, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_PDF_FIELDS, MAX_UNCOMPRESSED_BYTES, RATIO_FLOOR
+from aitk_forms.limits import MAX_CELLS, MAX_FILE_BYTES, MAX_PART_BYTES, MAX_PDF_FIELDS, MAX_UNCOMPRESSED_BYTES, RATIO_FLOOR
 
 Valid = dict[str, bytes]
 
@@ -267,10 +267,10 @@ CORPUS: dict[str, tuple[Callable[[Valid], bytes], str]] = {
         "structure",
     ),
     "edited-version.pdf": (lambda v: pdf_rewrite(v["pdf"], pdf_metadata(version="9.9")), "version 9.9"),
-    "unknown-form.pdf": (lambda v: pdf_rewrite(v["pdf"], pdf_metadata(form="intake")), "form 'intake', which"),
+    "unknown-form.pdf": (lambda v: pdf_rewrite(v["pdf"], pdf_metadata(form="intake")), "unknown form 'intake'"),
     "path-in-identity.docx": (
         lambda v: edit_part(v["docx"], "docProps/custom.xml", lambda x: x.replace(b">risk<", b">../../../tmp/evil<")),
-        "does not have",
+        "unknown form '../../../tmp/evil'",
     ),
     "macros.xlsm": (lambda v: rezip(v["xlsx"], {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macro"}), "macros"),
     "macros.docm": (lambda v: edit_part(v["docx"], "[Content_Types].xml", declare_macros), "macros"),

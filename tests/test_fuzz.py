@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aitk_forms.formats import FORMATS
+from aitk_forms.formats import CODECS
 from aitk_forms.importer import STATUSES, read_file
 from aitk_forms.sample import sample_answers
 from hostile_corpus import rezip
@@ -57,11 +57,9 @@ def forms(small_content, tmp_path_factory):
     made = {}
     for fmt in ("xlsx", "docx", "pdf"):
         blank, filled = tmp / f"blank.{fmt}", tmp / f"filled.{fmt}"
-        FORMATS[fmt].codec().render(small_content, form, "en", blank)
-        FORMATS[fmt].fill_function()(small_content, form, "en", blank, filled, sample_answers(form, 3))
+        CODECS[fmt].render(small_content, form, "en", blank)
+        CODECS[fmt].fill(small_content, form, "en", blank, filled, sample_answers(form, 3))
         made[fmt] = filled.read_bytes()
-    for fmt in READABLE_CODECS:
-        FORMATS[fmt].codec()  # imported before the first timed example
     return made, tmp
 
 

@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 
 from aitk_forms import importer
-from aitk_forms.formats import FORMATS
+from aitk_forms.formats import CODECS
 from aitk_forms.importer import import_files
 from aitk_forms.sample import sample_answers
 from aitk_forms.validate import check_answers
@@ -47,9 +47,9 @@ BATCH_PEAK_MB = 512
 def fill(content, form_id, lang, fmt, seed, target, answers=None):
     form = content.form(form_id)
     blank = target.with_name(f"blank-{target.name}")
-    FORMATS[fmt].codec().render(content, form, lang, blank)
+    CODECS[fmt].render(content, form, lang, blank)
     answers = answers if answers is not None else sample_answers(form, seed)
-    FORMATS[fmt].fill_function()(content, form, lang, blank, target, answers)
+    CODECS[fmt].fill(content, form, lang, blank, target, answers)
     blank.unlink()
     return answers
 

@@ -8,7 +8,8 @@ import pytest
 
 from aitk_forms.errors import UnreadableFile
 from aitk_forms.importer import FileResult, ImportResult, discover, mark_duplicates
-from aitk_forms.sniff import MAX_RATIO, sniff
+from aitk_forms.limits import MAX_RATIO
+from aitk_forms.sniff import sniff
 from aitk_forms.validate import check_answers
 
 
@@ -41,7 +42,7 @@ def test_formats_are_recognised_by_content_not_by_extension(tmp_path):
     document = write_zip(tmp_path / "renamed.xlsx", {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>"})
     pdf = tmp_path / "renamed.docx"
     pdf.write_bytes(b"%PDF-1.7\n%...")
-    assert [sniff(p).format for p in (workbook, document, pdf)] == ["xlsx", "docx", "pdf"]
+    assert [sniff(p).name for p in (workbook, document, pdf)] == ["xlsx", "docx", "pdf"]
 
 
 @pytest.mark.parametrize(

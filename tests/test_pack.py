@@ -16,8 +16,8 @@ from pypdf import PdfReader
 
 from aitk_forms.cli import main
 from aitk_forms.errors import UsageError
-from aitk_forms.fonts import families
-from aitk_forms.formats import pack
+from aitk_forms.formats import RenderOptions, pack
+from aitk_forms.typesetting.fonts import families
 from conftest import LANGUAGES, SMALL, require_client
 
 
@@ -52,7 +52,7 @@ def small_pack(small_content, tmp_path_factory):
     def of(lang: str) -> Path:
         if lang not in made:
             made[lang] = tmp_path_factory.mktemp("pack") / f"pack-{lang}.pdf"
-            pack.render(small_content, lang, made[lang])
+            pack.render(small_content, None, lang, made[lang])
         return made[lang]
 
     return of
@@ -83,7 +83,7 @@ def test_arabic_translations_carry_no_vowel_marks(request, content_fixture):
 @pytest.mark.parametrize("lang", ["en", "ar", "zh"])
 def test_real_pack_holds_every_question_label_in_order(real_content, tmp_path, lang):
     path = tmp_path / "pack.pdf"
-    pack.render(real_content, lang, path)
+    pack.render(real_content, None, lang, path)
     text = "".join(pdf_pages(path))
     for form in real_content.forms:
         assert_in_order([form.title.get(lang)] + [q.label.get(lang) for q in form.questions()], text)
@@ -154,7 +154,7 @@ def test_pack_is_a4_by_default(small_pack):
 
 def test_unknown_paper_size_is_refused(small_content, tmp_path):
     with pytest.raises(UsageError, match="unknown paper size 'a5'"):
-        pack.render(small_content, "en", tmp_path / "pack.pdf", paper="a5")
+        pack.render(small_content, None, "en", tmp_path / "pack.pdf", RenderOptions(paper="a5"))
 
 
 def test_missing_font_stops_the_pack_with_a_message_naming_it_and_its_package(tmp_path):
@@ -170,7 +170,7 @@ def test_missing_font_stops_the_pack_with_a_message_naming_it_and_its_package(tm
     assert not (tmp_path / "zh").exists()
     script = (
         "from aitk_forms.load import load_content\nfrom aitk_forms.formats import pack\n"
-        f"pack.render(load_content({str(SMALL)!r}), 'zh', {str(tmp_path / 'pack.pdf')!r})\n"
+        f"pack.render(load_content({str(SMALL)!r}), None, 'zh', {str(tmp_path / 'pack.pdf')!r})\n"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert run.returncode != 0

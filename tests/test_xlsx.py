@@ -19,8 +19,9 @@ import pytest
 
 from aitk_forms.errors import UnreadableFile
 from aitk_forms.formats import xlsx
-from aitk_forms.formats.xlsx_package import META_SHEET
+from aitk_forms.formats.xlsx.package import META_SHEET
 from aitk_forms.model import Form, Question
+from aitk_forms.returns import read_response
 from aitk_forms.scoring import score_form
 from clients.calc_plan import typed_cells
 from conftest import FORM_IDS, LANGUAGES, ROOT, require_client, require_uno_python
@@ -138,7 +139,7 @@ ROUND_TRIPS = [(f, lang, s) for f in FORM_IDS for lang in LANGUAGES for s in ANS
 @pytest.mark.parametrize("form_id,lang,answer_set_name", ROUND_TRIPS)
 def test_answers_typed_in_libreoffice_calc_are_read_back_exactly(calc_round_trips, small_content, form_id, lang, answer_set_name):
     answers, out, _ = calc_round_trips[(form_id, lang, answer_set_name)]
-    response = xlsx.read(out, small_content)
+    response = read_response(out, small_content)
     assert response.answers == answers
     assert response.problems == ()
     form = small_content.form(form_id)
@@ -288,7 +289,7 @@ def test_formulas_use_only_functions_excel_and_libreoffice_share(rendered, form_
 
 
 def test_an_unfilled_workbook_reads_as_no_answers_and_no_problems(rendered, small_content):
-    response = xlsx.read(rendered[("risk", "zh")], small_content)
+    response = read_response(rendered[("risk", "zh")], small_content)
     assert (response.answers, response.problems, response.format) == ({}, (), "xlsx")
     assert response.identity.lang == "zh"
 
@@ -319,7 +320,7 @@ def _messages(response) -> dict:
 
 def test_an_answer_not_among_the_options_is_left_out_and_reported(rendered, small_content, tmp_path):
     path = _edited(rendered[("readiness", "fr")], tmp_path / "r.xlsx", {"ans_strategy": "Parfois"})
-    response = xlsx.read(path, small_content)
+    response = read_response(path, small_content)
     assert "strategy" not in response.answers and "'Parfois'" in _messages(response)["strategy"]
 
 
@@ -329,54 +330,56 @@ def test_labels_are_matched_without_regard_to_case_as_the_live_results_do(render
         tmp_path / "r.xlsx",
         {"ans_privacy_likelihood": "almost CERTAIN", "ans_data_sources__cctv": "yes"},
     )
-    response = xlsx.read(path, small_content)
+    response = read_response(path, small_content)
     assert response.answers == {"privacy_likelihood": "5", "data_sources": ["cctv"]}
 
 
 def test_a_changed_question_text_is_reported(rendered, small_content, tmp_path):
     path = _edited(rendered[("risk", "en")], tmp_path / "r.xlsx", {"txt_legitimacy_likelihood": "How likely is it to rain?"})
-    assert "text was changed" in _messages(xlsx.read(path, small_content))["legitimacy_likelihood"]
+    assert "text was changed" in _messages(read_response(path, small_content))["legitimacy_likelihood"]
 
 
-def test_a_changed_structure_or_version_is_reported_on_the_whole_file(rendered, small_content, tmp_path):
-    path = _edited(rendered[("risk", "en")], tmp_path / "r.xlsx", {"meta:B2": "0.9", "meta:B4": "0123456789abcdef"})
-    problems = xlsx.read(path, small_content).problems
-    assert [(p.question, p.severity) for p in problems] == [(None, "warning"), (None, "error")]
-    assert "version 0.9" in problems[0].message and "structure" in problems[1].message
+def test_a_changed_structure_or_an_unknown_version_makes_the_whole_file_unreadable(rendered, small_content, tmp_path):
+    path = _edited(rendered[("risk", "en")], tmp_path / "r.xlsx", {"meta:B2": "0.9"})
+    with pytest.raises(UnreadableFile, match="content version 0.9 of the risk form; this build reads version"):
+        read_response(path, small_content)
+    path = _edited(rendered[("risk", "en")], tmp_path / "s.xlsx", {"meta:B4": "0123456789abcdef"})
+    with pytest.raises(UnreadableFile, match="structure does not match its version"):
+        read_response(path, small_content)
 
 
 def test_a_visible_identity_sheet_is_reported_as_saved_by_another_program(rendered, small_content, tmp_path):
     wb = openpyxl.load_workbook(rendered[("workbook", "es")])
     wb[META_SHEET].sheet_state = "visible"
     wb.save(tmp_path / "w.xlsx")
-    assert "hidden state" in _messages(xlsx.read(tmp_path / "w.xlsx", small_content))[None]
+    assert "hidden state" in _messages(read_response(tmp_path / "w.xlsx", small_content))[None]
 
 
 def test_dates_numbers_and_ticks_typed_as_text_are_checked(rendered, small_content, tmp_path):
     values = {"ans_assessment_date": "2024-03-05", "ans_staff_count": "12"}
-    response = xlsx.read(_edited(rendered[("readiness", "en")], tmp_path / "a.xlsx", values), small_content)
+    response = read_response(_edited(rendered[("readiness", "en")], tmp_path / "a.xlsx", values), small_content)
     assert response.answers == {"assessment_date": "2024-03-05", "staff_count": 12} and response.problems == ()
     values = {"ans_assessment_date": "next week", "ans_staff_count": 2_000_000}
-    response = xlsx.read(_edited(rendered[("readiness", "en")], tmp_path / "b.xlsx", values), small_content)
+    response = read_response(_edited(rendered[("readiness", "en")], tmp_path / "b.xlsx", values), small_content)
     assert response.answers == {}
     assert set(_messages(response)) == {"assessment_date", "staff_count"}
     values = {"ans_data_sources__cctv": "Yes", "ans_data_sources__records": "Maybe"}
-    response = xlsx.read(_edited(rendered[("risk", "en")], tmp_path / "c.xlsx", values), small_content)
+    response = read_response(_edited(rendered[("risk", "en")], tmp_path / "c.xlsx", values), small_content)
     assert response.answers == {"data_sources": ["cctv"]} and "'Maybe'" in _messages(response)["data_sources"]
 
 
 @pytest.mark.parametrize(
     "damage,message",
     [
-        (lambda p: p.write_bytes(b"not a zip at all"), "not an Excel workbook"),
-        (lambda p: zipfile.ZipFile(p, "w").writestr("hello.txt", "hi"), "not an Excel workbook"),
+        (lambda p: p.write_bytes(b"not a zip at all"), "neither an Excel, Word nor PDF file"),
+        (lambda p: zipfile.ZipFile(p, "w").writestr("hello.txt", "hi"), "a zip archive that is not an Excel or Word file"),
     ],
 )
 def test_a_damaged_file_is_unreadable_with_a_message_a_coordinator_can_act_on(small_content, tmp_path, damage, message):
     path = tmp_path / "returned.xlsx"
     damage(path)
     with pytest.raises(UnreadableFile, match=message):
-        xlsx.read(path, small_content)
+        read_response(path, small_content)
 
 
 def test_a_workbook_without_the_identity_sheet_or_of_an_unknown_form_is_unreadable(rendered, small_content, tmp_path):
@@ -384,10 +387,10 @@ def test_a_workbook_without_the_identity_sheet_or_of_an_unknown_form_is_unreadab
     del wb[META_SHEET]
     wb.save(tmp_path / "copied.xlsx")
     with pytest.raises(UnreadableFile, match="no '_aitk' sheet"):
-        xlsx.read(tmp_path / "copied.xlsx", small_content)
+        read_response(tmp_path / "copied.xlsx", small_content)
     path = _edited(rendered[("risk", "en")], tmp_path / "other.xlsx", {"meta:B1": "budget"})
-    with pytest.raises(UnreadableFile, match="form 'budget'"):
-        xlsx.read(path, small_content)
+    with pytest.raises(UnreadableFile, match="unknown form 'budget'"):
+        read_response(path, small_content)
 
 
 def test_xml_entities_in_a_returned_file_are_never_resolved(rendered, small_content, tmp_path):
@@ -404,7 +407,7 @@ def test_xml_entities_in_a_returned_file_are_never_resolved(rendered, small_cont
                 doctype = f'<!DOCTYPE sst [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>'
                 data = ((head + "?>" if head else "") + doctype + body.replace("MARKER", "&xxe;MARKER")).encode("utf-8")
             zout.writestr(item, data)
-    answer = xlsx.read(target, small_content).answers.get("use_case_name", "")
+    answer = read_response(target, small_content).answers.get("use_case_name", "")
     assert "SECRET" not in answer and "MARKER" in answer
 
 
@@ -457,7 +460,7 @@ def test_every_real_form_renders_and_reads_back_empty_in_every_language(real_con
     for form in real_content.forms:
         path = tmp_path / f"{form.id}.xlsx"
         xlsx.render(real_content, form, lang, path)
-        response = xlsx.read(path, real_content)
+        response = read_response(path, real_content)
         assert (response.answers, response.problems, response.identity.form) == ({}, (), form.id)
 
 
@@ -489,7 +492,7 @@ def test_real_forms_filled_in_libreoffice_score_as_scoring_py_does(real_content,
     assert run.returncode == 0, run.stderr
     live = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     for form, lang, answers, out in cases:
-        response = xlsx.read(out, real_content)
+        response = read_response(out, real_content)
         assert (response.answers, response.problems) == (answers, ()), (form.id, lang)
         for result in score_form(form, answers).results:
             shown = live[str(out)][f"score_{result.key}"]

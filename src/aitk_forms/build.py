@@ -8,9 +8,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts, i18n
+from . import i18n
 from .errors import UsageError
-from .formats import FORMATS, FormatInfo
+from .formats import CODECS, RenderOptions
 from .model import Content
 
 
@@ -20,18 +20,6 @@ class Job:
     format: str
     form: str | None  # None for a per-language output such as the printed pack
     path: Path
-
-
-def available_formats() -> list[str]:
-    """The registered formats whose codec is present in this build."""
-    names = []
-    for info in FORMATS.values():
-        try:
-            info.codec()
-        except ModuleNotFoundError:
-            continue
-        names.append(info.name)
-    return names
 
 
 def plan(
@@ -57,36 +45,30 @@ def plan(
     for form_id in forms:
         if form_id not in known_forms:
             raise UsageError(f"unknown form '{form_id}' (known: {', '.join(known_forms)})")
-    present = available_formats()
-    formats = list(formats) if formats else present
+    formats = list(formats) if formats else CODECS.names()
     for name in formats:
-        if name not in FORMATS:
-            raise UsageError(f"unknown format '{name}' (known: {', '.join(FORMATS)})")
-        if name not in present:
-            raise UsageError(f"format '{name}' is not available in this version of aitk-forms")
+        if name not in CODECS:
+            raise UsageError(f"unknown format '{name}' (known: {', '.join(CODECS.names())})")
     for lang in langs:
-        if {"pdf", "pack"} & set(formats):
-            fonts.require_fonts(lang)  # fail before any work, naming the package to install
+        for name in formats:
+            if CODECS[name].needs is not None:
+                CODECS[name].needs(lang)  # fail before any work, naming the package to install
     jobs = []
     for lang in langs:
         for name in formats:
-            info = FORMATS[name]
-            targets = forms if info.per == "form" else [None]
-            jobs += [Job(lang, name, f, out / lang / info.output_name(f or "")) for f in targets]
+            codec = CODECS[name]
+            targets = forms if codec.per == "form" else [None]
+            jobs += [Job(lang, name, f, out / lang / codec.output_name(f or "")) for f in targets]
     return jobs
 
 
-def run_job(content: Content, job: Job, options: dict | None = None) -> Path:
+def run_job(content: Content, job: Job, options: RenderOptions | None = None) -> Path:
     """Write one output atomically: a crash leaves any earlier file in place."""
-    info: FormatInfo = FORMATS[job.format]
     job.path.parent.mkdir(parents=True, exist_ok=True)
     temp = job.path.with_name(f".{job.path.name}.{os.getpid()}.tmp")
     try:
-        codec = info.codec()
-        if job.form is None:
-            codec.render(content, job.lang, temp, **(options or {}))
-        else:
-            codec.render(content, content.form(job.form), job.lang, temp)
+        form = content.form(job.form) if job.form is not None else None
+        CODECS[job.format].render(content, form, job.lang, temp, options or RenderOptions())
         os.replace(temp, job.path)
     finally:
         temp.unlink(missing_ok=True)
@@ -97,7 +79,7 @@ def build(
     content: Content,
     jobs: list[Job],
     progress: Callable[[Job], None] | None = None,
-    options: dict | None = None,
+    options: RenderOptions | None = None,
     workers: int | None = None,
 ) -> list[Path]:
     """Run the jobs, in parallel processes when there are several; a language missing
@@ -130,7 +112,7 @@ SLOW_FIRST = {"pack": 0, "pdf": 1, "docx": 2, "xlsx": 3}
 _WORKER: dict = {}
 
 
-def _init_worker(per_language: dict[str, Content], options: dict | None) -> None:
+def _init_worker(per_language: dict[str, Content], options: RenderOptions | None) -> None:
     _WORKER["content"], _WORKER["options"] = per_language, options
 
 

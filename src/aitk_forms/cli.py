@@ -8,23 +8,21 @@ from pathlib import Path
 
 import click
 
-from . import __version__, i18n, importer
+from . import __version__, i18n, importer, resources
 from . import build as builder
-from .errors import ContentError, MissingDependency, UsageError
-from .formats import FORMATS
+from .errors import ContentError, MissingDependency, UsageError, printable
+from .formats import CODECS, RenderOptions
 from .load import load_content
 from .model import Content
 from .reports import write_reports
 from .sample import write_samples
-from .sniff import printable
 
 CONTENT_OPTION = click.option(
     "--content",
     "content_dir",
-    default="content",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the content YAML and its translations.",
+    help="Folder of the content YAML and its translations (default: ./content when it exists, else the bundled content).",
 )
 
 
@@ -32,21 +30,45 @@ def _codes(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
-def _load(content_dir: Path) -> Content:
+def _load(content_dir: Path | None) -> Content:
     """Load the content, or print every problem as file:line: message and exit 1."""
-    if not content_dir.is_dir():
-        raise click.UsageError(f"no content folder at '{content_dir}'")
+    folder, _ = resources.choose_content(content_dir)
+    if not folder.is_dir():
+        raise click.UsageError(f"no content folder at '{folder}'")
     try:
-        return load_content(content_dir)
+        return load_content(folder)
     except ContentError as error:
         for diagnostic in error.diagnostics:
             click.echo(str(diagnostic), err=True)
-        click.echo(f"{len(error.diagnostics)} problem(s) in {content_dir}", err=True)
+        click.echo(f"{len(error.diagnostics)} problem(s) in {folder}", err=True)
         sys.exit(1)
 
 
+def _content_name(content_dir: Path | None) -> str:
+    """How a summary line names the content used: its folder, or "bundled content"."""
+    return resources.choose_content(content_dir)[1]
+
+
+def _version_text() -> str:
+    try:
+        bundled = load_content(resources.bundled_content())
+        content = f"bundled content '{bundled.name}' version {bundled.version}"
+    except ContentError:
+        content = "bundled content unreadable (reinstall aitk-forms)"
+    return f"aitk-forms {__version__}; {content}"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_text())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="aitk-forms")
+@click.option(
+    "--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+    help="Print the program version and the bundled content version.",
+)  # fmt: skip
 def main() -> None:
     """Build fillable responsible-AI assessment forms (Excel, Word, PDF) from one YAML source,
     in several languages, and read completed forms back into scored reports."""
@@ -58,7 +80,10 @@ def lint(content_dir: Path) -> None:
     """Check the content; print every problem as file:line: message (exit 1 if any)."""
     content = _load(content_dir)
     questions = sum(len(list(f.questions())) for f in content.forms)
-    click.echo(f"{content_dir}: {len(content.forms)} forms, {questions} questions, no problems")
+    name = _content_name(content_dir)
+    click.echo(
+        f"{name}: '{content.name}' version {content.version}, {len(content.forms)} forms, {questions} questions, no problems"
+    )
 
 
 @main.command()
@@ -82,7 +107,7 @@ def forms(content_dir: Path) -> None:
 )
 @click.option("--lang", help="Comma-separated language codes (default: every complete language).")
 @click.option("--form", "form_ids", help="Comma-separated form ids: readiness, risk, workbook (default: all).")
-@click.option("--format", "format_names", help=f"Comma-separated formats: {', '.join(FORMATS)} (default: all).")
+@click.option("--format", "format_names", help=f"Comma-separated formats: {', '.join(CODECS.names())} (default: all).")
 @click.option("--allow-partial", is_flag=True, help="Build incompletely translated languages, English marked where missing.")
 @click.option(
     "--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="Paper size of the printed pack."
@@ -105,10 +130,10 @@ def build(
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:
-        written = builder.build(content, jobs, progress=lambda job: bar.update(1), options={"paper": paper})
+        written = builder.build(content, jobs, progress=lambda job: bar.update(1), options=RenderOptions(paper=paper))
     for path in written:
         click.echo(str(path))
-    click.echo(f"{len(written)} files written to {out}", err=True)
+    click.echo(f"{len(written)} files written to {out} from the {_content_name(content_dir)}", err=True)
 
 
 @main.command(name="import")
@@ -133,7 +158,8 @@ def import_(paths: tuple[Path, ...], content_dir: Path, out: Path, as_json: bool
             click.echo(f"{printable(f.path, 300)}: set aside: {f.reason}", err=True)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
-    click.echo(f"{result.summary_line()}; reports: {', '.join(p.name for p in written)} in {out}", err=True)
+    reports = ", ".join(p.name for p in written)
+    click.echo(f"{result.summary_line()}; reports: {reports} in {out}; content: {_content_name(content_dir)}", err=True)
     summary = result.summary()
     failed = summary["rejected"] > 0 or (strict and summary["accepted_with_warnings"] > 0)
     sys.exit(1 if failed else 0)
@@ -154,7 +180,31 @@ def sample(content_dir: Path, count: int, built: Path, out: Path) -> None:
     content = _load(content_dir)
     with click.progressbar(length=count, label="Filling", file=sys.stderr) as bar:
         written = write_samples(content, built, out, count, progress=lambda path: bar.update(1))
-    click.echo(f"{len(written)} filled forms written to {out}", err=True)
+    click.echo(f"{len(written)} filled forms written to {out} from the {_content_name(content_dir)}", err=True)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty (its content files are replaced).")
+def init(folder: Path, force: bool) -> None:
+    """Copy the bundled content (history included) into FOLDER, for an agency to adapt."""
+    try:
+        written = resources.copy_bundled_content(folder, force)
+    except FileExistsError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(
+        f"Give the adapted set its own 'name' and 'version' in {folder / 'content.yaml'}: an edited question changes "
+        "the fingerprint of forms already sent, and returns are matched to their content by name and version."
+    )
+    click.echo(f"{len(written)} files copied to {folder}; use it with --content {folder}", err=True)
+
+
+def _writable(content_dir: Path | None) -> Content:
+    """The content, refused when it is the bundled content (which belongs to the installed program)."""
+    folder, _ = resources.choose_content(content_dir)
+    if resources.is_bundled(folder):
+        raise click.UsageError("the bundled content cannot be changed: run `aitk-forms init DIR` first, then use --content DIR")
+    return _load(folder)
 
 
 @main.group(name="i18n")
@@ -166,7 +216,7 @@ def i18n_group() -> None:
 @CONTENT_OPTION
 def extract(content_dir: Path) -> None:
     """Write content/locales/aitk.pot from the English source."""
-    click.echo(str(i18n.extract(_load(content_dir))))
+    click.echo(str(i18n.extract(_writable(content_dir))))
 
 
 @i18n_group.command()
@@ -174,7 +224,7 @@ def extract(content_dir: Path) -> None:
 @click.option("--lang", help="Comma-separated languages (default: every language but English).")
 def update(content_dir: Path, lang: str | None) -> None:
     """Merge the template into each language's PO file; changed English texts become fuzzy."""
-    for path in i18n.update(_load(content_dir), _codes(lang)):
+    for path in i18n.update(_writable(content_dir), _codes(lang)):
         click.echo(str(path))
 
 

@@ -80,3 +80,9 @@ MSG = {
 
 def message(name: str, /, **values: object) -> str:
     return MSG[name].format(**values)
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """Text from inside a file, fit to quote in a message: no control characters, not too long."""
+    clean = "".join(c if c.isprintable() else "?" for c in text[: limit * 2])
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

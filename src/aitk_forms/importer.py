@@ -15,16 +15,15 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from .errors import UnreadableFile
-from .formats import FORMATS, READABLE
-from .model import Content, Form
-from .responses import Problem
+from .errors import UnreadableFile, printable
+from .limits import FILE_MEMORY_BYTES, FILE_SECONDS, MAX_WORKERS
+from .model import Content
+from .problems import Problem
+from .returns import Response, read_response
 from .scoring import score_form
-from .sniff import FILE_MEMORY_BYTES, FILE_SECONDS, printable, sniff
-from .validate import check_answers
+from .validate import check_presence
 
 STATUSES = ("accepted", "accepted_with_warnings", "duplicate", "rejected")
-MAX_WORKERS = 8
 FAILURES = {
     MemoryError: "reading it needed more memory than the limit: it is not one of our forms, or it was made to harm",
     RecursionError: "its structure nests or loops too deeply to be read: it is not one of our forms, or it is damaged",
@@ -98,7 +97,6 @@ def read_file(content: Content, path: Path) -> FileResult:
     result = FileResult(path=str(path), sha256="")
     try:
         result.sha256 = _sha256(path)
-        result.format = sniff(path).format
         with warnings.catch_warnings():
             # Libraries warn about the damage they repair; the file's own result says what matters.
             warnings.simplefilter("ignore")
@@ -115,14 +113,11 @@ def read_file(content: Content, path: Path) -> FileResult:
 
 
 def _read_and_check(content: Content, path: Path, result: FileResult) -> None:
-    codec = FORMATS[result.format].codec()
-    # Each reader already reads a file of an older version with that version's questions
-    # (content.form_version), so the response needs no second reading.
-    response = codec.read(path, content)
-    form = _form_for(content, response.identity)
-    _accept(result, form, response)
-    if form is not content.form(form.id):
-        _bring_up_to_date(result, form, content.form(form.id))
+    response = read_response(path, content)  # the reader hands the identity it found to identity.decide
+    result.format = response.format
+    _accept(result, response)
+    if response.decision.older:
+        _bring_up_to_date(result, response)
 
 
 def _failure(error: BaseException) -> str:
@@ -137,53 +132,23 @@ def _failure(error: BaseException) -> str:
 
 def quiet_libraries() -> None:
     """Silence the libraries' logging of repaired damage: the import reports each file's outcome itself."""
-    for name in ("pypdf", "PyPDF2"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
-def _form_for(content: Content, identity) -> Form:
-    """The form (current or from the history) that a file's identity names; UnreadableFile if none."""
-    if identity.content and identity.content != content.name:
-        raise UnreadableFile(
-            f"made from another form set ('{printable(identity.content)}'; this content is '{content.name}'): "
-            "it cannot be scored with these forms"
-        )
-    current = content.form(identity.form)
-    if current is None:
-        known = ", ".join(f.id for f in content.forms)
-        raise UnreadableFile(f"made for an unknown form '{identity.form}' (this content has {known})")
-    if identity.lang not in content.languages:
-        raise UnreadableFile(f"made in an unknown language '{identity.lang}'")
-    form = content.form_version(identity.form, identity.version)
-    if form is None:
-        readable = ", ".join([current.version] + [f.version for f in content.history if f.id == current.id])
-        raise UnreadableFile(
-            f"made from content version {identity.version or 'unknown'} of the {current.id} form; this build reads "
-            f"version {readable}: send the respondent a new form built from the current content"
-        )
-    if identity.fingerprint != form.fingerprint:
-        raise UnreadableFile(
-            "the form's structure does not match its version (questions or choices were changed): "
-            "the answers cannot be trusted; send the respondent a new form"
-        )
-    return form
-
-
-def _bring_up_to_date(result: FileResult, old: Form, current: Form) -> None:
+def _bring_up_to_date(result: FileResult, response: Response) -> None:
     """Scored with the old version's rules; answers renamed to today's question ids for consolidation."""
-    renamed = dict(old.renamed)
+    current, renamed = response.decision.current, dict(response.form.renamed)
     result.answers = {renamed.get(q, q): v for q, v in result.answers.items() if current.question(renamed.get(q, q))}
-    note = f"made from content version {old.version}; imported with version {old.version}'s rules"
-    result.problems.insert(0, Problem(None, note))
     if result.status == "accepted":
         result.status = "accepted_with_warnings"
 
 
-def _accept(result: FileResult, form: Form, response) -> None:
+def _accept(result: FileResult, response: Response) -> None:
+    form, answers = response.form, response.answers
     result.form, result.version, result.lang = form.id, form.version, response.identity.lang
-    answers, problems = check_answers(form, response.answers)
     # Messages quote what the file holds: made safe to print on a terminal and short enough to read.
-    problems = [replace(p, message=printable(p.message, 400)) for p in list(response.problems) + problems]
+    found = list(response.problems) + check_presence(form, answers)
+    problems = [replace(p, message=printable(p.message, 400)) for p in found]
     errors = [p for p in problems if p.severity == "error"]
     result.answers, result.problems = answers, problems
     if errors:
@@ -245,8 +210,6 @@ def read_isolated(content: Content, files: list[Path], progress: Callable[[int],
     results: list[FileResult | None] = [None] * len(files)
     workers: list[_Worker] = []
     pending = list(enumerate(files))[::-1]
-    for name in READABLE:  # imported once here, shared by every forked worker, not once per worker
-        FORMATS[name].codec()
     try:
         for _ in range(min(len(files), os.cpu_count() or 1, MAX_WORKERS)):
             workers.append(_Worker(content))

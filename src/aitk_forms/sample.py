@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import build as builder
 from . import i18n
-from .formats import FORMATS
+from .formats import CODECS
 from .model import Content, Form, Question
 from .scoring import visible_questions
 
@@ -101,7 +101,7 @@ def write_samples(
 
     Forms are taken from `built` (OUT/<lang>/<form>.<ext> of a build) and built there first where missing.
     """
-    formats = [name for name, info in FORMATS.items() if info.fill_function() is not None]
+    formats = [codec.name for codec in CODECS.fillable()]
     langs = [lang for lang in content.languages if i18n.is_complete(content, lang)]
     missing = [job for job in builder.plan(content, built, langs, None, formats) if not job.path.exists()]
     builder.build(content, missing)
@@ -111,10 +111,10 @@ def write_samples(
         form = content.forms[seed % len(content.forms)]
         lang = langs[(seed // len(content.forms)) % len(langs)]
         name = formats[(seed + seed // len(content.forms)) % len(formats)]
-        info = FORMATS[name]
-        target = out / f"{seed + 1:05d}-{form.id}-{lang}{info.suffix}"
-        source = built / lang / info.output_name(form.id)
-        info.fill_function()(content, form, lang, source, target, sample_answers(form, seed))
+        codec = CODECS[name]
+        target = out / f"{seed + 1:05d}-{form.id}-{lang}{codec.suffix}"
+        source = built / lang / codec.output_name(form.id)
+        codec.fill(content, form, lang, source, target, sample_answers(form, seed))
         written.append(target)
         if progress:
             progress(target)

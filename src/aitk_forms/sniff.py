@@ -1,32 +1,22 @@
-"""Recognise a returned file's format by its content, and refuse what is unsafe to open.
+"""Recognise a returned file's codec by its content (each codec says what is its own), and refuse what is unsafe to open.
 
-Every limit that keeps a hostile file from exhausting the coordinator's machine lives here (README, Security).
+The limits it applies live in `limits.py` (README, Security).
 """
 
 from __future__ import annotations
 
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
+from .archives import check_zip_limits
 from .errors import UnreadableFile
-
-MAX_FILE_BYTES = 50 * 1024 * 1024  # a filled form is well under 2 MB
-MAX_ZIP_ENTRIES = 2_000
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # all parts of an archive together, as its directory declares them
-MAX_PART_BYTES = 8 * 1024 * 1024  # one XML part that a reader parses; our largest is under 1 MB
-MAX_RATIO = 200  # uncompressed / compressed, for any part larger than RATIO_FLOOR
-RATIO_FLOOR = 1024 * 1024
-MAX_CELLS = 50_000  # cells in one sheet of a workbook; our largest sheet has a few thousand
-MAX_PDF_FIELDS = 5_000  # form fields in a PDF; our largest form has a few hundred
-FILE_SECONDS = 20  # wall-clock time to read one file, in a worker process that is killed past it
-FILE_MEMORY_BYTES = 1024 * 1024 * 1024  # memory a worker may add to its own while reading one file
+from .formats import CODECS, Codec, Probe
+from .limits import MAX_FILE_BYTES
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The stream an Office program writes when a file is saved with a password (MS-OFFCRYPTO), as its directory names it.
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
-OFFICE_COMPRESSION = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 MESSAGES = {
     "empty": "the file is empty (0 bytes): ask the sender to send it again",
@@ -44,21 +34,11 @@ MESSAGES = {
     "as .xlsx or .docx",
     "missing_part": "the file is damaged: its part {part} is missing; ask the sender to send the original file again",
     "not_office": "a zip archive that is not an Excel or Word file",
-    "entries": "the archive has {count} parts, more than the limit of {limit}: not one of our forms",
-    "expands": "the file would expand to {mb} MB, more than the {limit} MB limit: not one of our forms (a zip bomb?)",
-    "ratio": "part '{part}' is compressed suspiciously well (a zip bomb?); it was not opened",
-    "method": "part '{part}' uses a compression method that Office never uses; it was not opened",
-    "zip_encrypted": "part '{part}' is encrypted: ask the sender to send the form without a password",
 }
 
 
-@dataclass(frozen=True)
-class Sniffed:
-    format: str  # xlsx | docx | pdf
-
-
-def sniff(path: Path) -> Sniffed:
-    """The format of `path`, or UnreadableFile saying what the file is and what to do."""
+def sniff(path: Path) -> Codec:
+    """The codec whose file `path` is, or UnreadableFile saying what the file is and what to do."""
     size = path.stat().st_size
     if size == 0:
         raise UnreadableFile(MESSAGES["empty"])
@@ -66,12 +46,16 @@ def sniff(path: Path) -> Sniffed:
         raise UnreadableFile(MESSAGES["too_big"].format(mb=f"{size / (1024 * 1024):.1f}", limit=MAX_FILE_BYTES // (1024 * 1024)))
     with open(path, "rb") as handle:
         head = handle.read(1024)
-    if head.startswith(b"%PDF-") or b"%PDF-" in head:
-        return Sniffed("pdf")
     if head.startswith(OLE_MAGIC):
         raise UnreadableFile(_ole_message(path))
+    names: frozenset[str] = frozenset()
     if head.startswith(b"PK\x03\x04"):
-        return Sniffed(_zip_format(path))
+        names = _zip_names(path)
+    codec = CODECS.recognise(Probe(head, names))
+    if codec is not None:
+        return codec
+    if names:
+        raise UnreadableFile(MESSAGES["not_office"])
     raise UnreadableFile(MESSAGES["unknown"])
 
 
@@ -86,12 +70,13 @@ def _ole_message(path: Path) -> str:
     return MESSAGES["ole"]
 
 
-def _zip_format(path: Path) -> str:
+def _zip_names(path: Path) -> frozenset[str]:
+    """The parts of a zip archive, once it is known to be safe to open and not a file we refuse."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             check_zip_limits(infos)
-            names = {i.filename for i in infos}
+            names = frozenset(i.filename for i in infos)
             mimetype = _head(archive, "mimetype", 100).decode("ascii", "replace") if "mimetype" in names else ""
             types = _head(archive, "[Content_Types].xml") if "[Content_Types].xml" in names else b""
     except zipfile.BadZipFile:
@@ -103,64 +88,13 @@ def _zip_format(path: Path) -> str:
         raise UnreadableFile(MESSAGES["odf"].format(what=what))
     if b"macroEnabled" in types or "xl/vbaProject.bin" in names or "word/vbaProject.bin" in names:
         raise UnreadableFile(MESSAGES["macros"])
-    return _office_format(names, types)
+    if b"spreadsheetml.sheet.main" in types and "xl/workbook.xml" not in names:
+        raise UnreadableFile(MESSAGES["missing_part"].format(part="xl/workbook.xml"))
+    if b"wordprocessingml.document.main" in types and "word/document.xml" not in names:
+        raise UnreadableFile(MESSAGES["missing_part"].format(part="word/document.xml"))
+    return names
 
 
 def _head(archive: zipfile.ZipFile, name: str, size: int = 1024 * 1024) -> bytes:
     with archive.open(name) as stream:
         return stream.read(size)
-
-
-def _office_format(names: set[str], types: bytes) -> str:
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "word/document.xml" in names:
-        return "docx"
-    # Declared as a workbook or document but the main part is gone: a damaged file, not a foreign one.
-    if b"spreadsheetml.sheet.main" in types:
-        raise UnreadableFile(MESSAGES["missing_part"].format(part="xl/workbook.xml"))
-    if b"wordprocessingml.document.main" in types:
-        raise UnreadableFile(MESSAGES["missing_part"].format(part="word/document.xml"))
-    raise UnreadableFile(MESSAGES["not_office"])
-
-
-def check_zip_limits(infos: list[zipfile.ZipInfo]) -> None:
-    """Refuse zip bombs and unusual archives before anything is decompressed."""
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise UnreadableFile(MESSAGES["entries"].format(count=len(infos), limit=MAX_ZIP_ENTRIES))
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(MESSAGES["expands"].format(mb=total // (1024 * 1024), limit=MAX_UNCOMPRESSED_BYTES // (1024 * 1024)))
-    for info in infos:
-        part = printable(info.filename)
-        if info.flag_bits & 0x1:
-            raise UnreadableFile(MESSAGES["zip_encrypted"].format(part=part))
-        if info.compress_type not in OFFICE_COMPRESSION:
-            raise UnreadableFile(MESSAGES["method"].format(part=part))
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UnreadableFile(MESSAGES["ratio"].format(part=part))
-
-
-def zip_damage(error: BaseException) -> str:
-    """What a part's damage was, in words: the zip and zlib errors name themselves poorly."""
-    if isinstance(error, zlib.error):
-        return "its compressed data is corrupt"
-    if isinstance(error, EOFError):
-        return "it is cut short"
-    if isinstance(error, zipfile.BadZipFile):
-        return printable(str(error)) or "it fails its checksum"
-    return type(error).__name__
-
-
-def xml_damage(error: BaseException) -> str:
-    """libxml2's complaint, without its advice to programmers."""
-    text = str(error)
-    if "Excessive depth" in text:
-        return "it nests more than 256 levels deep"
-    return printable(text.split(", use XML_PARSE_HUGE")[0])
-
-
-def printable(text: str, limit: int = 80) -> str:
-    """Text from inside a file, fit to quote in a message: no control characters, not too long."""
-    clean = "".join(c if c.isprintable() else "?" for c in text[: limit * 2])
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

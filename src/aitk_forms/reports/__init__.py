@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -10,13 +9,16 @@ from pathlib import Path
 
 from ..importer import ImportResult
 from ..model import Content
+from .importlog import write_log
+from .narrative import write_docx, write_pdf
+from .workbook import write_workbook
 
-# Each writer: (file name, module, function). A writer whose module is absent is skipped.
-WRITERS = (
-    ("import-log.csv", "aitk_forms.reports.importlog", "write_log"),
-    ("consolidated.xlsx", "aitk_forms.reports.workbook", "write_workbook"),
-    ("report.docx", "aitk_forms.reports.narrative", "write_docx"),
-    ("report.pdf", "aitk_forms.reports.narrative", "write_pdf"),
+# Each report: its file name and the function that writes it.
+WRITERS: tuple[tuple[str, Callable[[Content, ImportResult, Path], None]], ...] = (
+    ("import-log.csv", write_log),
+    ("consolidated.xlsx", write_workbook),
+    ("report.docx", write_docx),
+    ("report.pdf", write_pdf),
 )
 
 
@@ -25,18 +27,14 @@ def write_reports(content: Content, result: ImportResult, out: Path) -> list[Pat
     out.mkdir(parents=True, exist_ok=True)
     sweep_temporary_files(out)
     written = []
-    for name, module_name, function in WRITERS:
-        try:
-            writer: Callable = getattr(importlib.import_module(module_name), function)
-        except ModuleNotFoundError:
-            continue
+    for name, writer in WRITERS:
         written.append(write_atomic(out / name, lambda path, w=writer: w(content, result, path)))
     return written
 
 
 def sweep_temporary_files(out: Path) -> None:
     """Remove the temporary files a killed run left beside the reports (a SIGKILL runs no cleanup)."""
-    for name, _, _ in WRITERS:
+    for name, _ in WRITERS:
         for stale in out.glob(f".{name}.*.tmp"):
             stale.unlink(missing_ok=True)
 

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..fonts import LATIN, require_fonts
+from ..typesetting.fonts import LATIN, require_fonts
 from .summary import REPORT_LANG, FormSummary, HeatMap, ResultSummary
 
 INK, QUIET, GRID, BAR = "#1f2a37", "#5a646e", "#d0d5db", "#1b4f72"

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..fonts import FAMILIES, LATIN, require_fonts
-from ..formats.weasy import css_string, weasyprint
 from ..importer import ImportResult
 from ..model import Content
+from ..resources import template_folder
+from ..typesetting.fonts import FAMILIES, LATIN, require_fonts
+from ..typesetting.weasy import css_string, weasyprint
 from .charts import Chart, to_svg
-from .story import TEMPLATES, Story, build_story
+from .story import Story, build_story
 from .summary import REPORT_LANG
 
 # Respondents may write in any script, so the PDF names a font for each, Latin first.
@@ -33,7 +34,7 @@ def write_pdf(content: Content, result: ImportResult, path: Path) -> None:
     html = report_html(story)
     # A fixed identifier (the PDF's /ID) derived from the HTML keeps the same import's report byte-identical.
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-    document = weasyprint().HTML(string=html, base_url=str(TEMPLATES))
+    document = weasyprint().HTML(string=html, base_url=str(template_folder("report")))
     document.write_pdf(str(path), pdf_tags=True, pdf_identifier=identifier, hinting=True)
 
 
@@ -59,7 +60,7 @@ def svg_uri(chart: Chart) -> str:
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=FileSystemLoader(str(template_folder("report"))),
         autoescape=lambda name: name is not None and name.endswith(".html.j2"),  # the CSS template is not HTML
         undefined=StrictUndefined,
         keep_trailing_newline=True,

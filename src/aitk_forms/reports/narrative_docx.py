@@ -16,7 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..formats.docx.styles import font_families, set_run_fonts
+from ..typesetting.word import complete_zoom_setting, font_families, set_run_fonts
 from .charts import WIDTH, to_png
 from .package import fixed_time, freeze_package
 from .story import Figure, Heading, PageBreak, Paragraph, Story, Table
@@ -25,6 +25,15 @@ ACCENT, QUIET = RGBColor(0x1B, 0x4F, 0x72), RGBColor(0x5A, 0x64, 0x6E)
 TEXT_WIDTH_CM = 17.0  # A4 less two 2 cm margins
 HEADING_STYLES = {1: "Title", 2: "Heading 1", 3: "Heading 2"}
 HEADER_SHADE = "DCE6F0"
+# Elements that follow w:pBdr in a w:pPr and w:tblCellMar in a w:tblPr (ECMA-376 order): Word
+# refuses these properties anywhere else.
+PBDR_SUCCESSORS = tuple(
+    f"w:{name}"
+    for name in "shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+    "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange".split()
+)
+TBLCELLMAR_SUCCESSORS = ("w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
 
 
 def render_docx(story: Story, path: Path) -> None:
@@ -63,6 +72,7 @@ def _set_up(document, title: str) -> None:
     properties.title, properties.author, properties.last_modified_by = title, "aitk-forms", "aitk-forms"
     properties.created = properties.modified = fixed_time()
     properties.revision = 1
+    complete_zoom_setting(document.settings.element)
 
 
 def _paragraph(document, block: Paragraph) -> None:
@@ -77,7 +87,7 @@ def _paragraph(document, block: Paragraph) -> None:
         paragraph.paragraph_format.left_indent = Cm(0.6)
         paragraph.paragraph_format.space_after = Pt(8)
         border = f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="12" w:space="8" w:color="1B4F72"/></w:pBdr>'
-        paragraph._p.get_or_add_pPr().append(parse_xml(border))
+        paragraph._p.get_or_add_pPr().insert_element_before(parse_xml(border), *PBDR_SUCCESSORS)
 
 
 def _figure(document, block: Figure) -> None:
@@ -99,7 +109,8 @@ def _table(document, block: Table) -> None:
     widths = _widths(block)
     table.autofit = False
     margins = "".join(f'<w:{side} w:w="57" w:type="dxa"/>' for side in ("left", "right"))  # 1 mm: room for headers
-    table._tbl.tblPr.append(parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>"))
+    cell_margins = parse_xml(f"<w:tblCellMar {nsdecls('w')}>{margins}</w:tblCellMar>")
+    table._tbl.tblPr.insert_element_before(cell_margins, *TBLCELLMAR_SUCCESSORS)
     for column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
         column.w = width  # LibreOffice lays out by the grid, Word by the cells: set both
     for r, values in enumerate((block.headers,) + block.rows):

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import yaml
 from jinja2 import Environment, StrictUndefined
 
 from ..importer import ImportResult
 from ..model import Content
+from ..resources import template_folder
 from .charts import Chart, charts_for
 from .summary import FormSummary, ReportSummary, ResultSummary, printable, summarise
-
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "report"
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ class Story:
 
 @cache
 def _wording() -> dict[str, str]:
-    return yaml.safe_load((TEMPLATES / "texts.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((template_folder("report") / "texts.yaml").read_text(encoding="utf-8"))
 
 
 @cache

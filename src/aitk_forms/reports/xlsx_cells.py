@@ -14,8 +14,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Form
+from ..xlsx_limits import CELL_TEXT, excel_length
 
-EXCEL_CELL_LIMIT = 32_767  # characters; a longer cell makes Excel repair the file
+KEPT_OF_LONG_TEXT = 32_000  # UTF-16 code units of a longer text kept in a cell; the store keeps it all
 HEADER = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F0")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -24,9 +25,9 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def put_text(cell: Cell, value: object) -> None:
     """Store `value` as a string cell: never a formula, without the control characters XML cannot hold."""
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    if len(text) > EXCEL_CELL_LIMIT:
+    if excel_length(text) > CELL_TEXT:  # Excel counts UTF-16 code units: an emoji counts twice
         note = f" … [cut: {len(text)} characters in all]"
-        text = text[: EXCEL_CELL_LIMIT - len(note)] + note
+        text = text.encode("utf-16-le")[: 2 * KEPT_OF_LONG_TEXT].decode("utf-16-le", "ignore") + note
     cell.value = text
     cell.data_type = "s"  # set after the value: openpyxl types a string starting with "=" as a formula
 

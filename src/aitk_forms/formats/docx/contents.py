@@ -17,17 +17,17 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from .sdt import w
+from .writing import DocumentWriter
 
 if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
 
-    from .render import FormWriter
 
 CONTENTS_TAG = "aitk-contents"
 TOC_INSTRUCTION = ' TOC \\o "1-2" \\n '
 
 
-def write_contents(writer: FormWriter, entries: list[tuple[int, str]]) -> None:
+def write_contents(writer: DocumentWriter, entries: list[tuple[int, str]]) -> None:
     """A new page headed "Contents", then one entry per heading, `entries` being (level, text)."""
     heading = writer.paragraph(writer.ui("contents_title"), "TOC Heading")
     heading.paragraph_format.page_break_before = True

@@ -3,13 +3,9 @@ first question on that scale and captioned with the questions that use it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...model import Form, Question
 from ...wording import colon
-
-if TYPE_CHECKING:
-    from .render import FormWriter
+from .writing import DocumentWriter
 
 
 def scale_questions(form: Form) -> dict[str, list[Question]]:
@@ -38,7 +34,7 @@ def _follows(previous: str, number: str) -> bool:
     return section == next_section and int(next_item) == int(item) + 1
 
 
-def write_legend(writer: FormWriter, questions: list[Question]) -> None:
+def write_legend(writer: DocumentWriter, questions: list[Question]) -> None:
     """The caption naming the questions on this scale, then one row per point of the scale."""
     numbers = number_ranges([writer.numbers[q.id] for q in questions])
     title = writer.form.scale_title(questions[0].scale)

@@ -11,10 +11,13 @@ from pathlib import Path
 
 from lxml import etree
 
+from ...archives import check_zip_limits, xml_damage, zip_damage
 from ...errors import UnreadableFile
+from ...identity import decide
+from ...limits import MAX_PART_BYTES
 from ...model import Content, Form
-from ...responses import Identity, Problem, Response
-from ...sniff import MAX_PART_BYTES, check_zip_limits, xml_damage, zip_damage
+from ...problems import Problem, problem
+from ..codec import Probe, RawReturn
 from . import sdt
 from .answers import PLACEHOLDER_KEYS, decode_answer
 from .properties import CUSTOM_PART, read_custom_properties
@@ -26,25 +29,18 @@ ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
 SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
 
 
-def read(path: Path | str, content: Content) -> Response:
-    """The answers in a filled form, by question id, with any problems found on the way."""
+def read(path: Path | str, content: Content) -> RawReturn:
+    """The identity decision, raw answers by question id and the format's problems of a filled form."""
     path = Path(path)
     document, properties = _parts(path)
-    identity = _identity(path, properties)
-    form = content.form_version(identity.form, identity.version)
-    if form is None:
-        raise UnreadableFile(
-            f"{path}: made from form '{identity.form}' version {identity.version}, which this content does not have; "
-            "build the form again with this content and send it out again"
-        )
+    decision = decide(properties, content)
     problems: list[Problem] = []
-    if identity.fingerprint != form.fingerprint:
-        problems.append(
-            Problem(None, "the form's structure was changed (its questions or choices differ from the form sent)", "error")
-        )
-    controls = answer_controls(document)
-    answers = _answers(form, controls, _placeholders(content), problems)
-    return Response(identity, answers, tuple(problems), "docx", str(path))
+    answers = _answers(decision.form, answer_controls(document), _placeholders(content), problems)
+    return RawReturn(decision, answers, tuple(problems))
+
+
+def sniff(probe: Probe) -> bool:
+    return "word/document.xml" in probe.zip_names
 
 
 def _parts(path: Path) -> tuple[etree._Element, dict[str, str]]:
@@ -80,22 +76,6 @@ def _parse(archive: zipfile.ZipFile, name: str, path: Path, required: bool = Tru
     if tree.docinfo.doctype:  # the Open Packaging Conventions make a DTD an error (ECMA-376-2, M1.18)
         raise UnreadableFile(f"{path}: {name} declares a document type (DTD), which Office files must not have: refused")
     return tree.getroot()
-
-
-def _identity(path: Path, properties: dict[str, str]) -> Identity:
-    missing = [key for key in ("form", "version", "lang") if not properties.get(key)]
-    if missing:
-        raise UnreadableFile(
-            f"{path}: not a form made by aitk-forms (no form identity inside); "
-            "ask the respondent to fill in the form that was sent, not a copy or a new document"
-        )
-    return Identity(
-        properties["form"],
-        properties["version"],
-        properties["lang"],
-        properties.get("fingerprint", ""),
-        properties.get("content", "aitk"),
-    )
 
 
 def answer_controls(document: etree._Element) -> dict[str, etree._Element]:
@@ -145,7 +125,7 @@ def _answers(form: Form, controls: dict[str, etree._Element], placeholders: froz
             expected |= names.keys()
             missing = [name for name in names if name not in controls]
             if missing:
-                problems.append(Problem(question.id, f"the answer control for '{missing[0][4:]}' is missing", "error"))
+                problems.append(problem("missing_control", question.id, control=f"control for '{missing[0][4:]}'"))
             ticked = [choice for name, choice in names.items() if name in controls and sdt.is_checked(controls[name])]
             if ticked:
                 answers[question.id] = ticked
@@ -153,11 +133,11 @@ def _answers(form: Form, controls: dict[str, etree._Element], placeholders: froz
         name = f"ans_{question.id}"
         expected.add(name)
         if name not in controls:
-            problems.append(Problem(question.id, "the answer control is missing", "error"))
+            problems.append(problem("missing_control", question.id, control="control"))
             continue
         value = decode_answer(question, controls[name], placeholders, problems)
         if value is not None:
             answers[question.id] = value
     for name in sorted(controls.keys() - expected):
-        problems.append(Problem(None, f"an answer control '{name[4:]}' that the form does not have"))
+        problems.append(problem("unknown_control", None, name=name[4:]))
     return answers

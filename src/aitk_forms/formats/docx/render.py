@@ -14,9 +14,11 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from ...identity import Identity
 from ...model import Content, Form, Group, Question, Section, Text, is_rtl
-from ...responses import Identity
+from ...typesetting.word import complete_zoom_setting
 from ...wording import condition_instruction, question_numbers
+from ..codec import DEFAULT_OPTIONS, RenderOptions
 from . import sdt
 from .contents import write_contents
 from .legend import scale_questions, write_legend
@@ -28,9 +30,9 @@ RTL_CHARACTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 TABLE_BIDI_SUCCESSORS = "tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing tblInd tblBorders shd tblLayout".split()
 
 
-def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
+def render(content: Content, form: Form, lang: str, path: Path | str, options: RenderOptions = DEFAULT_OPTIONS) -> None:
     """Write `form` in `lang` as a protected, fillable .docx at `path`."""
-    writer = FormWriter(content, form, lang)
+    writer = FormWriter(content, form, lang, options)
     writer.write()
     writer.document.save(str(path))
 
@@ -38,8 +40,8 @@ def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
 class FormWriter:
     """Builds the document body in reading order; paragraphs and runs take the language's direction."""
 
-    def __init__(self, content: Content, form: Form, lang: str):
-        self.content, self.form, self.lang = content, form, lang
+    def __init__(self, content: Content, form: Form, lang: str, options: RenderOptions = DEFAULT_OPTIONS):
+        self.content, self.form, self.lang, self.options = content, form, lang, options
         self.rtl = is_rtl(lang)
         self.document = docx.Document()
         self.numbers = question_numbers(form)
@@ -67,6 +69,7 @@ class FormWriter:
         self.properties()
         protect_for_forms(self.document)
         set_theme_languages(self.document, self.lang)
+        complete_zoom_setting(self.document.settings.element)
 
     # Text building blocks
 
@@ -226,7 +229,7 @@ class FormWriter:
         paragraph.paragraph_format.space_before = Cm(0.2)
 
     def properties(self) -> None:
-        identity = Identity.of(self.form, self.lang, self.content.name)
+        identity = Identity.of(self.form, self.lang, self.content.name, self.options.round, self.options.unit)
         write_custom_properties(self.document, identity.as_dict())
         core = self.document.core_properties
         core.title = self.text(self.form.title)

@@ -8,7 +8,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from ...fonts import FAMILIES, LATIN, require_fonts
+from ...typesetting.word import font_families, set_run_fonts
 from .sdt import w
 
 # Word language tags for proofing and for choosing the complex-script and East Asian fonts.
@@ -37,26 +37,6 @@ PARAGRAPH_STYLES = {
 }
 # Contents entries of the second level sit under their part (logical start: right in Arabic).
 TOC_INDENT = {"toc 2": Cm(0.6)}
-
-
-def font_families(lang: str) -> dict[str, str]:
-    """The font for each script slot of a run: Latin and Cyrillic, East Asian, complex (Arabic).
-    Every slot is named so that answers in another script than the form's still display."""
-    require_fonts(lang)
-    return {"latin": LATIN[0], "east_asian": FAMILIES["zh"][0], "complex": FAMILIES["ar"][0]}
-
-
-def set_run_fonts(rpr: etree._Element, fonts: dict[str, str], hint: str | None = None) -> None:
-    """Name the fonts explicitly, dropping theme fonts that would override them."""
-    for old in rpr.findall(w("rFonts")):
-        rpr.remove(old)
-    rfonts = rpr.get_or_add_rFonts()
-    rfonts.set(w("ascii"), fonts["latin"])
-    rfonts.set(w("hAnsi"), fonts["latin"])
-    rfonts.set(w("eastAsia"), fonts["east_asian"])
-    rfonts.set(w("cs"), fonts["complex"])
-    if hint:
-        rfonts.set(w("hint"), hint)
 
 
 def apply_styles(document: Document, lang: str, rtl: bool) -> None:

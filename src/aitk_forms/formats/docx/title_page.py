@@ -4,18 +4,15 @@ language; the scale tables are shown at the first question on each scale (see le
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from babel import Locale, UnknownLocaleError
 
-if TYPE_CHECKING:
-    from .render import FormWriter
+from .writing import DocumentWriter
 
 # Title page headings are not part headings: they stay out of the contents and the outline.
 HEADING = "Front Heading"
 
 
-def write_title_page(writer: FormWriter) -> None:
+def write_title_page(writer: DocumentWriter) -> None:
     form = writer.form
     writer.paragraph(writer.text(form.title), "Title")
     writer.paragraph(writer.ui("pack_title"), "Subtitle")
@@ -41,7 +38,7 @@ def language_name(lang: str) -> str:
         return lang
 
 
-def _identity_table(writer: FormWriter) -> None:
+def _identity_table(writer: DocumentWriter) -> None:
     form = writer.form
     rows = [
         ("form_label", writer.text(form.title)),

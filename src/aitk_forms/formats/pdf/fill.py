@@ -13,7 +13,7 @@ from pathlib import Path
 from pypdf import PdfWriter
 from pypdf.generic import BooleanObject, NameObject
 
-from ..model import Content, Form
+from ...model import Content, Form
 
 
 def fill(content: Content, form: Form, lang: str, source: Path, target: Path, answers: dict) -> None:

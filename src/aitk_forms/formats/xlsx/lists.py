@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
-from ..model import Content, Form, Question
-from .xlsx_style import Styles, absolute, protect, quoted
+from ...model import Content, Form, Question
+from .style import Styles, absolute, protect, quoted
 
 LISTS_SHEET = "_lists"
 YES_LIST = "aitk_yes_list"  # the one-item drop-down of each multi-choice cell

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Form, Level, ResultRule
+from ...model import Form, Level, ResultRule
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from .xlsx_questions import QuestionCells, QuestionSheet
+    from .questions import QuestionCells, QuestionSheet
 
 MAX_ARGUMENTS = 200  # Excel takes at most 255 arguments per function
 

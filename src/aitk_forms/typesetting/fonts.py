@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from functools import cache
 
-from .errors import MissingDependency
+from ..errors import MissingDependency
 
 # Font families used by every rendered output, by language; the Latin family covers Cyrillic too.
 FAMILIES = {

@@ -6,11 +6,11 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
-from ..model import Content, Form
-from ..wording import colon
-from .xlsx_formulas import level_formula, level_id_outputs, score_formula
-from .xlsx_questions import QuestionSheet
-from .xlsx_style import HEADER_FILL, MISSING_FILL, Styles, absolute, level_colours, print_setup, protect, put, text_height
+from ...model import Content, Form
+from ...wording import colon
+from .formulas import level_formula, level_id_outputs, score_formula
+from .questions import QuestionSheet
+from .style import HEADER_FILL, MISSING_FILL, Styles, absolute, level_colours, print_setup, protect, put, text_height
 
 WIDTHS = {"A": 8, "B": 44, "C": 14, "D": 28, "E": 26}
 LEVEL_ID_COLUMN = "F"  # hidden: the level id, for colours and for `any` results

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..fonts import families
-from ..model import is_rtl
+from ...model import is_rtl
+from ...typesetting.fonts import families
 
 # Documented in the README: protection keeps questions from being changed by accident, not secret.
 MAINTAINER_PASSWORD = "aitk-forms"

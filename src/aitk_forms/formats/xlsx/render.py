@@ -12,20 +12,20 @@ from babel import Locale, UnknownLocaleError
 from openpyxl import Workbook
 from openpyxl.workbook.protection import WorkbookProtection
 
-from ..model import Content, Form
-from ..responses import Identity, Response
-from .xlsx_formulas import plain
-from .xlsx_lists import LISTS_SHEET, add_lists_sheet
-from .xlsx_package import META_SHEET
-from .xlsx_questions import add_question_sheet
-from .xlsx_read import read_workbook
-from .xlsx_results import add_results_sheet
-from .xlsx_style import HEADER_FILL, MAINTAINER_PASSWORD, Styles, print_setup, protect, put, sheet_name, text_height
+from ...identity import Identity
+from ...model import Content, Form
+from ..codec import DEFAULT_OPTIONS, RenderOptions
+from .formulas import plain
+from .lists import LISTS_SHEET, add_lists_sheet
+from .package import META_SHEET
+from .questions import add_question_sheet
+from .results import add_results_sheet
+from .style import HEADER_FILL, MAINTAINER_PASSWORD, Styles, print_setup, protect, put, sheet_name, text_height
 
 ABOUT_WIDTHS = {"A": 26, "B": 90}
 
 
-def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
+def render(content: Content, form: Form, lang: str, path: Path | str, options: RenderOptions = DEFAULT_OPTIONS) -> None:
     """Write the workbook of `form` in `lang` to `path`."""
     styles = Styles(lang)
     wb = Workbook()
@@ -36,7 +36,7 @@ def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
     questions = add_question_sheet(wb, sheet_name(form.title.get(lang), taken), content, form, lang, styles, lists)
     add_results_sheet(wb, sheet_name(content.text("results_title", lang), taken), content, form, lang, styles, questions)
     _about_sheet(about, content, form, lang, styles)
-    _meta_sheet(wb, Identity.of(form, lang, content.name))
+    _meta_sheet(wb, Identity.of(form, lang, content.name, options.round, options.unit))
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 2 - wb.sheetnames.index(LISTS_SHEET))
     wb.active = 0
     wb.security = WorkbookProtection(lockStructure=True)
@@ -46,11 +46,6 @@ def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
     wb.properties.creator = "aitk-forms"
     wb.properties.language = lang
     wb.save(str(path))
-
-
-def read(path: Path | str, content: Content) -> Response:
-    """The answers, identity and problems of a filled workbook; UnreadableFile if it is not one of ours."""
-    return read_workbook(Path(path), content)
 
 
 def _language_name(lang: str) -> str:

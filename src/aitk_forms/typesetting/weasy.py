@@ -75,7 +75,7 @@ def compress_streams(document: object, pdf: pydyf.PDF) -> None:
     for item in pdf.objects:
         if not isinstance(item, pydyf.Stream) or not item.compress or "Filter" in item.extra:
             continue
-        data = b"\n".join(pydyf._to_bytes(part) for part in item.stream)
+        data = stream_bytes(item)
         if len(data) >= LARGE:
             key = hashlib.sha1(data).digest()
             if key not in _PACKED:
@@ -85,3 +85,17 @@ def compress_streams(document: object, pdf: pydyf.PDF) -> None:
             packed = zlib.compress(data, LEVEL)
         item.stream, item.compress = [packed], False
         item.extra["Filter"] = "/FlateDecode"
+
+
+STREAM_START, STREAM_END = b"\nstream\n", b"\nendstream"
+
+
+def stream_bytes(stream: pydyf.Stream) -> bytes:
+    """The uncompressed content of a pydyf stream, through its public `data` (dictionary, `stream`, content,
+    `endstream`); tests/test_typesetting.py fails loudly if pydyf changes that layout."""
+    stream.compress = False
+    data = stream.data
+    start = data.index(STREAM_START) + len(STREAM_START)
+    if not data.endswith(STREAM_END):
+        raise ValueError("pydyf wrote a stream in a layout this version of aitk-forms does not know")
+    return data[start : -len(STREAM_END)]

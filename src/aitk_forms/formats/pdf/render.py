@@ -9,48 +9,43 @@ from pathlib import Path
 from babel import Locale, UnknownLocaleError
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..fonts import require_fonts
-from ..model import Content, Form, Question, is_rtl
-from ..responses import Identity, Response
-from ..wording import colon, condition_instruction, question_numbers
-from .pdf_field_font import FIELD_FAMILY, field_font_css
-from .pdf_fields import field_finisher, language_tag
-from .pdf_read import read_pdf
-from .weasy import collector_paused, font_config, stylesheet, weasyprint
+from ...identity import Identity
+from ...model import Content, Form, Question, is_rtl
+from ...resources import template_folder
+from ...typesetting.fonts import require_fonts
+from ...typesetting.weasy import collector_paused, font_config, stylesheet, weasyprint
+from ...wording import colon, condition_instruction, question_numbers
+from ..codec import DEFAULT_OPTIONS, RenderOptions
+from .field_font import FIELD_FAMILY, field_font_css
+from .fields import field_finisher, language_tag
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pdf"
 
-
-def render(content: Content, form: Form, lang: str, path: Path | str) -> None:
+def render(content: Content, form: Form, lang: str, path: Path | str, options: RenderOptions = DEFAULT_OPTIONS) -> None:
     """Write the fillable PDF of `form` in `lang` to `path`."""
     fonts = require_fonts(lang)
     html = _environment().get_template("form.html.j2").render(**_page(content, form, lang, fonts))
     # The fields are finished on WeasyPrint's PDF objects before they are written: no second parse of the file.
-    finisher = field_finisher(form, lang, Identity.of(form, lang, content.name), form.title.get(lang))
+    identity = Identity.of(form, lang, content.name, options.round, options.unit)
+    finisher = field_finisher(form, lang, identity, form.title.get(lang))
     with collector_paused():
-        html_document = weasyprint().HTML(string=html, base_url=str(TEMPLATES))
+        html_document = weasyprint().HTML(string=html, base_url=str(template_folder("pdf")))
         document = html_document.render(stylesheets=_stylesheets(lang), pdf_forms=True, font_config=font_config())
         document.write_pdf(str(path), pdf_forms=True, finisher=finisher)
 
 
-def read(path: Path | str, content: Content) -> Response:
-    """The answers, identity and problems of a filled PDF; UnreadableFile if it is not one of ours."""
-    return read_pdf(Path(path), content)
-
-
-_CACHE: dict[str, object] = {}
+_CACHE: dict = {}
 
 
 def _environment() -> Environment:
     if "env" not in _CACHE:
         _CACHE["env"] = Environment(
-            loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"], default_for_string=True)
+            loader=FileSystemLoader(template_folder("pdf")), autoescape=select_autoescape(["j2", "html"], default_for_string=True)
         )
     return _CACHE["env"]
 
 
 def _stylesheets(lang: str) -> list:
-    sheets = [stylesheet(TEMPLATES / "form.css")]
+    sheets = [stylesheet(template_folder("pdf") / "form.css")]
     if _field_font_face(lang) is not None:
         sheets.append(_field_font_face(lang))
     return sheets

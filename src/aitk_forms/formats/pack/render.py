@@ -15,14 +15,14 @@ from pathlib import Path
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..errors import UsageError
-from ..fonts import require_fonts
-from ..model import Content, Form, Group, Question, Section, Text, is_rtl
-from ..wording import colon, condition_instruction, question_numbers
-from .weasy import collector_paused, compress_streams, css_string, font_config, weasyprint
+from ...errors import UsageError
+from ...model import Content, Form, Group, Question, Section, Text, is_rtl
+from ...resources import template_folder
+from ...typesetting.fonts import require_fonts
+from ...typesetting.weasy import collector_paused, compress_streams, css_string, font_config, weasyprint
+from ...wording import colon, condition_instruction, question_numbers
+from ..codec import DEFAULT_OPTIONS, RenderOptions
 
-# The templates live at the top of the project, next to src/ (see ARCHITECTURE.md).
-TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "pack"
 PAPERS = {"a4": "A4", "letter": "letter"}
 ANSWER_LINES = {"text": 1, "long_text": 5}
 INLINE_CHOICES = frozenset({"scale", "yes_no"})  # short labels, set side by side to save paper
@@ -84,14 +84,15 @@ class Principle:
     instrumental: tuple[tuple[str, str | None], ...]  # (title, intro)
 
 
-def render(content: Content, lang: str, path: Path | str, paper: str = "a4") -> None:
-    """Write the printed pack of every form in `lang` to `path`."""
+def render(content: Content, form: Form | None, lang: str, path: Path | str, options: RenderOptions = DEFAULT_OPTIONS) -> None:
+    """Write the printed pack of every form in `lang` to `path` (one file per language: `form` is None)."""
+    paper = options.paper
     if paper not in PAPERS:
         raise UsageError(f"unknown paper size '{paper}' (known: {', '.join(PAPERS)})")
     fonts = require_fonts(lang)
     html = pack_html(content, lang, paper, fonts)
     with collector_paused():
-        document = weasyprint().HTML(string=html, base_url=str(TEMPLATES))
+        document = weasyprint().HTML(string=html, base_url=str(template_folder("pack")))
         # hinting=True keeps the fonts' hints rather than stripping them: where libharfbuzz-subset is missing,
         # fontTools's hint removal alone took 3 of the 11 seconds of a Chinese pack.
         document.write_pdf(str(path), hinting=True, font_config=font_config(), finisher=compress_streams)
@@ -125,7 +126,7 @@ def pack_html(content: Content, lang: str, paper: str, fonts: tuple[str, ...]) -
 @cache
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader(template_folder("pack")),
         autoescape=lambda name: name is None or name.endswith(".html.j2"),  # the CSS template is not HTML
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -12,11 +12,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..model import Content, Form, Question
-from ..wording import colon, condition_instruction, question_numbers
-from .xlsx_formulas import write_calc_columns
-from .xlsx_lists import YES_LIST, Lists
-from .xlsx_style import (
+from ...model import Content, Form, Question
+from ...wording import colon, condition_instruction, question_numbers
+from .formulas import write_calc_columns
+from .lists import YES_LIST, Lists
+from .style import (
     GROUP_FILL,
     HEADER_FILL,
     MISSING_FILL,

@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 import pydyf
 
-from ..model import Form, is_rtl
-from ..responses import Identity
-from .weasy import compress_streams
+from ...identity import Identity
+from ...model import Form, is_rtl
+from ...typesetting.weasy import compress_streams
 
 # Keys of the identity in the information dictionary: /aitk_form, /aitk_version, ...
 META_PREFIX = "/aitk_"

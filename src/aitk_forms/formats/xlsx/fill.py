@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from ..model import Content, Form
+from ...model import Content, Form
 
 
 def fill(content: Content, form: Form, lang: str, source: Path, target: Path, answers: dict) -> None:

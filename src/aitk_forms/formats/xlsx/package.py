@@ -13,8 +13,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import UnreadableFile
-from ..sniff import MAX_CELLS, MAX_PART_BYTES, check_zip_limits, printable, xml_damage, zip_damage
+from ...archives import check_zip_limits, xml_damage, zip_damage
+from ...errors import UnreadableFile, printable
+from ...limits import MAX_CELLS, MAX_PART_BYTES
 
 META_SHEET = "_aitk"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -38,15 +39,6 @@ MESSAGES = {
     "too_many_cells": "{path}: a sheet has more than {limit} cells: not a form made by aitk-forms",
     "no_meta": "{path}: has no '_aitk' sheet: it was not made by aitk-forms, or answers were copied into a new file "
     "(ask the respondent to send back the file they were sent)",
-    "meta_visible": "the hidden '_aitk' sheet is visible: the file was saved by a program that dropped its hidden state",
-    "missing_cell": "the answer cell of this question is missing from the file",
-    "text_changed": "the question's text was changed in the file",
-    "not_option": "answer '{value}' is not one of the options",
-    "not_yes": "choice '{choice}': '{value}' is not '{yes}'",
-    "bad_date": "'{value}' is not a date",
-    "bad_number": "'{value}' is not a number",
-    "out_of_range": "{value} is outside the allowed range {low} to {high}",
-    "error_value": "the cell holds an error ({value})",
 }
 
 
@@ -181,6 +173,19 @@ class Package:
         if sheet not in self.sheets or not CELL_REF.match(ref):
             return False, None
         return True, self.cells(sheet).get(ref)
+
+    def named_rows(self, name: str) -> tuple[str, list[int]]:
+        """The sheet and the rows of the range a defined name points at (empty when absent or not a column range)."""
+        target = self.names.get(name)
+        if not target or "!" not in target:
+            return "", []
+        sheet, ref = target.rsplit("!", 1)
+        sheet = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else sheet
+        corners = [CELL_REF.match(part.replace("$", "")) for part in ref.split(":")]
+        if sheet not in self.sheets or not all(corners) or len(corners) > 2:
+            return "", []
+        first, last = int(corners[0].group(2)), int(corners[-1].group(2))
+        return sheet, list(range(first, min(last, first + 1000) + 1))
 
     def serial_date(self, serial: float) -> date:
         start = date(1904, 1, 1) if self.date1904 else date(1899, 12, 30)

@@ -1,0 +1,1 @@
+"""The codecs' and reports' templates; installed as the package data `aitk_forms.templates`."""
