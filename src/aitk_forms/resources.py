@@ -37,7 +37,7 @@ def choose_content(given: Path | None, cwd: Path | None = None) -> tuple[Path, s
         return given, str(given)
     local = (cwd or Path.cwd()) / "content"
     if (local / "content.yaml").is_file():
-        return Path("content"), "content"
+        return local, "content"
     return bundled_content(), "bundled content"
 
 
