@@ -2,11 +2,11 @@
 # Make sure the Debian packages a target needs are present: install them when run as root on
 # Debian, otherwise stop with a message naming what to install.
 #   scripts/system-deps.sh demo   fonts and Pango for the PDF outputs
-#   scripts/system-deps.sh test   the above, plus LibreOffice, poppler, gettext and PostgreSQL for the tests
+#   scripts/system-deps.sh test   the above, plus LibreOffice, poppler, gettext, PostgreSQL, Dovecot (IMAP) and jing (OOXML schemas) for the tests
 set -euo pipefail
 
 demo_packages="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig"
-test_packages="$demo_packages libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils poppler-data gettext postgresql"
+test_packages="$demo_packages libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils poppler-data gettext postgresql dovecot-imapd jing"
 
 case "${1:-}" in
   demo) wanted=$demo_packages ;;

@@ -8,7 +8,18 @@ from click.testing import CliRunner
 from aitk_forms.cli import main
 from conftest import SMALL
 
-COMMANDS = [["lint"], ["forms"], ["init"], ["build"], ["sample"], ["import"], ["i18n"], ["i18n", "extract"], ["i18n", "update"], ["i18n", "status"]]
+COMMANDS = [
+    ["lint"],
+    ["forms"],
+    ["init"],
+    ["build"],
+    ["sample"],
+    ["import"],
+    ["i18n"],
+    ["i18n", "extract"],
+    ["i18n", "update"],
+    ["i18n", "status"],
+]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
