@@ -6,7 +6,7 @@
 set -euo pipefail
 
 demo_packages="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig"
-test_packages="$demo_packages libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils poppler-data gettext postgresql dovecot-imapd jing"
+test_packages="$demo_packages libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils poppler-data gettext postgresql dovecot-imapd jing openssl"
 
 case "${1:-}" in
   demo) wanted=$demo_packages ;;

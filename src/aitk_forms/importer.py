@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 import multiprocessing
 import os
 import signal
@@ -125,14 +124,7 @@ def _failure(error: BaseException) -> str:
     for kind, reason in FAILURES.items():
         if isinstance(error, kind):
             return reason
-    if type(error).__name__ == "LimitReachedError":  # pypdf: an object graph that loops or is too large
-        return "its structure loops or is too large to be read: it is not one of our forms, or it is damaged"
     return f"the file could not be read ({type(error).__name__}); it may be damaged: ask the sender to send it again"
-
-
-def quiet_libraries() -> None:
-    """Silence the libraries' logging of repaired damage: the import reports each file's outcome itself."""
-    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 
 def _bring_up_to_date(result: FileResult, response: Response) -> None:
@@ -284,7 +276,6 @@ class _Worker:
 def _serve(connection: Connection, content: Content, parent: int) -> None:
     """The worker's loop: read each path it is sent, within its memory limit and a CPU-time backstop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
-    quiet_libraries()
     _limit_memory()
     while True:
         # A killed import cannot close the pipe ends its workers inherited from each other: watch the parent too

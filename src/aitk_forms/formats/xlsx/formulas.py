@@ -13,7 +13,7 @@ from ...model import Form, Level, ResultRule
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from .questions import QuestionCells, QuestionSheet
+    from .cells import QuestionCells, QuestionSheet
 
 MAX_ARGUMENTS = 200  # Excel takes at most 255 arguments per function
 

@@ -4,8 +4,6 @@ required question still missing (I). The results sheet reads only these columns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
 from openpyxl.workbook.defined_name import DefinedName
@@ -14,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model import Content, Form, Question
 from ...wording import colon, condition_instruction, question_numbers
+from .cells import QuestionCells, QuestionSheet
 from .formulas import write_calc_columns
 from .lists import YES_LIST, Lists
 from .style import (
@@ -37,31 +36,6 @@ FIRST_ROW = 4
 NUMBER_LIMIT = 1e15  # an unbounded number question still refuses text
 DATE_FORMAT = "yyyy-mm-dd"
 LAST_DATE_SERIAL = "2958465"  # 9999-12-31
-
-
-@dataclass
-class QuestionCells:
-    """Where one question lives on the questions sheet."""
-
-    question: Question
-    number: str
-    row: int
-    choice_rows: dict[str, int] = field(default_factory=dict)  # multi-choice: choice id -> row
-
-    @property
-    def last_row(self) -> int:
-        return max([self.row, *self.choice_rows.values()])
-
-
-@dataclass
-class QuestionSheet:
-    name: str
-    lists: Lists
-    form: Form
-    cells: dict[str, QuestionCells] = field(default_factory=dict)
-
-    def ref(self, column: str, qid: str) -> str:
-        return absolute(self.name, column, self.cells[qid].row)
 
 
 def question_text(content: Content, q: Question, lang: str) -> str:
