@@ -50,9 +50,17 @@ def test_overall_risk_is_the_highest_principle(small_content):
     assert result(small_content, "risk", answers, "overall") == (20, "extremely_high", 2, 2)
 
 
-def test_overall_risk_is_scored_on_the_principles_answered_so_far(small_content):
+def test_overall_risk_is_provisional_while_a_principle_that_applies_is_unrated(small_content):
     answers = {**RISK_BASE, "privacy_likelihood": "2", "privacy_severity": "3"}
-    assert result(small_content, "risk", answers, "overall") == (6, "medium", 1, 2)
+    assert result(small_content, "risk", answers, "overall") == (None, None, 1, 2)
+    card = score_form(small_content.form("risk"), answers)
+    assert card.provisional["overall"] == {"answered": 1, "needed": 2} and "overall" not in card.scores
+    assert card.result("overall").bound == 6 and card.result("overall").bound_level.id == "medium"
+
+
+def test_overall_risk_is_final_once_one_principle_reaches_the_top_level(small_content):
+    answers = {**RISK_BASE, "privacy_likelihood": "5", "privacy_severity": "4"}
+    assert result(small_content, "risk", answers, "overall") == (20, "extremely_high", 1, 2)
 
 
 def test_a_principle_hidden_by_its_condition_is_not_scored(small_content):
@@ -73,8 +81,13 @@ def test_a_principle_hidden_by_its_condition_is_not_scored(small_content):
             {"core_function": "no", "uses_personal_data": "no", "legitimacy_likelihood": "1", "legitimacy_severity": "5"},
             (1, "required"),
         ),
-        ({"core_function": "dont_know"}, (None, None)),
+        ({"core_function": "dont_know"}, (1, "required")),  # precaution, until the question is resolved
         ({}, (None, None)),
+        # One principle rated low, the questions answered "No": the other principle may still be high.
+        (
+            {"core_function": "no", "uses_personal_data": "yes", "legitimacy_likelihood": "1", "legitimacy_severity": "2"},
+            (None, None),
+        ),
     ],
 )
 def test_full_toolkit_applies_when_any_applicability_condition_holds(small_content, answers, expected):
@@ -97,9 +110,9 @@ def test_readiness_dimension_is_the_mean_maturity(small_content, answers, score,
     assert result(small_content, "readiness", answers, "leadership")[:2] == (score, level)
 
 
-def test_dont_know_is_not_counted_in_a_mean_and_is_reported_separately(small_content):
+def test_dont_know_leaves_a_mean_provisional_unless_the_rule_excludes_it(small_content):
     answers = {"strategy": "3", "owner": "dont_know"}
-    assert result(small_content, "readiness", answers, "leadership") == (3, "advanced", 1, 2)
+    assert result(small_content, "readiness", answers, "leadership") == (None, None, 1, 2)
     card = score_form(small_content.form("readiness"), answers)
     assert card.dont_know == ("owner",)
     assert "owner" in card.missing_required

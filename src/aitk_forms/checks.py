@@ -67,6 +67,20 @@ def _check_results(form: Form) -> list[tuple[int, str]]:
     return found
 
 
+def _check_floors(form: Form, rule: ResultRule) -> list[str]:
+    """A floor names a level of every result scored from its question."""
+    ids = {lv.id for lv in form.level_set(rule.levels or "")}
+    found = []
+    for q in form.rule_questions(rule) if rule.method != "any" else ():
+        for choice in q.choices:
+            if choice.floor is not None and choice.floor not in ids:
+                levels = rule.levels or "no levels"
+                found.append(
+                    message("unknown_floor", choice=choice.id, question=q.id, level=choice.floor, key=rule.key, levels=levels)
+                )
+    return found
+
+
 def _check_rule_inputs(form: Form, rule: ResultRule, earlier: dict[str, ResultRule]) -> list[str]:
     if rule.method not in METHODS:
         return [message("unknown_method", key=rule.key, method=rule.method, known=", ".join(METHODS))]
@@ -84,6 +98,9 @@ def _check_rule_inputs(form: Form, rule: ResultRule, earlier: dict[str, ResultRu
         problems.append(message("unknown_rule_section", key=rule.key, section=rule.section))
     for cond in rule.conditions:
         problems += _check_any_condition(form, rule, cond, earlier)
+    if rule.dont_know not in ("unanswered", "excluded"):
+        problems.append(message("bad_dont_know", key=rule.key, value=rule.dont_know))
+    problems += _check_floors(form, rule)
     has_inputs = rule.questions or rule.results or rule.conditions or (rule.section and form.rule_questions(rule))
     if not problems and not has_inputs:
         problems.append(message("rule_no_inputs", key=rule.key, method=rule.method))

@@ -165,9 +165,10 @@ class _Builder:
         groups = [g for raw in self.items(data, "groups", fid, required=False) if (g := self.group(raw))]
         level_sets = self.level_sets(data.get("levels") or LocatedDict())
         results = [r for raw in self.items(data, "results", fid, required=False) if (r := self.result(raw))]
-        for field in data.get("respondent") or ():
-            if str(field) not in seen:
-                self.problem(data.line_of("respondent"), "unknown_respondent", question=field)
+        for key in ("respondent", "unit"):
+            for field in data.get(key) or ():
+                if str(field) not in seen:
+                    self.problem(data.line_of(key), "unknown_respondent", question=field, field=key)
         for name in ("id", "version"):
             if name not in data:
                 self.problem(data.line, "missing", where="form", field=name)
@@ -181,6 +182,7 @@ class _Builder:
             levels=tuple(level_sets.items()),
             results=tuple(results),
             respondent=tuple(str(x) for x in data.get("respondent") or ()),
+            unit=tuple(str(x) for x in data.get("unit") or ()),
             renamed=tuple((str(k), str(v)) for k, v in (data.get("renamed") or {}).items()),
             scale_titles=tuple(self.scale_titles.items()),
             source_file=self.file,
@@ -225,6 +227,7 @@ class _Builder:
                     label=self.text(item, "label", f"{path}.{cid}.label", f"{where} choice '{cid}'") or Text("", (("en", cid),)),
                     description=self.text(item, "description", f"{path}.{cid}.description", where, required=False),
                     value=float(value) if scored and value is not None else None,
+                    floor=str(item["floor"]) if scored and item.get("floor") is not None else None,
                 )
             )
         return tuple(result)
@@ -361,6 +364,7 @@ class _Builder:
             decimals=int(raw.get("decimals", 2)),
             line=raw.line,
             section=str(raw["section"]) if raw.get("section") else None,
+            dont_know=str(raw.get("dont_know", "unanswered")),
         )
 
 

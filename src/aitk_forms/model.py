@@ -49,6 +49,7 @@ class Choice:
     label: Text
     description: Text | None = None
     value: float | None = None  # None: not scored (for example "Don't know")
+    floor: str | None = None  # a level id: a result scored from this answer is at least this level
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ class ResultRule:
     decimals: int = 2
     line: int = 0
     section: str | None = None
+    dont_know: str = "unanswered"  # mean: "unanswered" blocks a final result; "excluded": answered, not scored
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,7 @@ class Form:
     levels: tuple[tuple[str, tuple[Level, ...]], ...] = ()
     results: tuple[ResultRule, ...] = ()
     respondent: tuple[str, ...] = ()
+    unit: tuple[str, ...] = ()  # the questions that identify what is assessed (never the person answering)
     source_file: str = ""
     renamed: tuple[tuple[str, str], ...] = ()  # in an older version: its question id -> the current id
     scale_titles: tuple[tuple[str, Text], ...] = ()  # scale name -> its title, where it has one

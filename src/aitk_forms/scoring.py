@@ -1,4 +1,9 @@
-"""Pure scoring: a form's result rules applied to a set of answers. No I/O."""
+"""Pure scoring: a form's result rules applied to a set of answers. No I/O.
+
+Every result is three-valued: final (its level can no longer change, whatever the unanswered questions
+would say), provisional (not enough answers yet: no score, no level, only how much is answered), or final
+with a finding instead of a level ("not enough knowledge"). The Excel formulas reproduce these rules.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,23 @@ from .model import Form, Level, Question, ResultRule
 
 Answer = str | float | int | list
 Answers = Mapping[str, Answer]
+DONT_KNOW = "dont_know"
+# Findings: a final result without a level, or a level that holds only until an answer is resolved.
+NOT_ENOUGH_KNOWLEDGE = "not_enough_knowledge"
+UNTIL_RESOLVED = "until_resolved"
 
 
 @dataclass(frozen=True)
 class Result:
     key: str
-    score: float | None  # None: not enough answers to compute it
-    level: Level | None
-    answered: int  # inputs that had a usable answer
-    expected: int  # inputs that could have one (hidden questions excluded)
+    score: float | None  # final results only
+    level: Level | None  # final results only
+    answered: int  # inputs known (answered, or final for results of results)
+    expected: int  # inputs needed (hidden questions excluded)
+    final: bool = True
+    bound: float | None = None  # a provisional highest risk: the highest final input so far (a lower bound)
+    bound_level: Level | None = None
+    finding: str | None = None  # NOT_ENOUGH_KNOWLEDGE or UNTIL_RESOLVED
 
 
 @dataclass(frozen=True)
@@ -34,7 +47,15 @@ class Scorecard:
 
     @property
     def scores(self) -> dict[str, float | int]:
-        return {r.key: plain_number(r.score) for r in self.results if r.score is not None}
+        return {r.key: plain_number(r.score) for r in self.results if r.final and r.score is not None}
+
+    @property
+    def provisional(self) -> dict[str, dict[str, int]]:
+        return {r.key: {"answered": r.answered, "needed": r.expected} for r in self.results if not r.final}
+
+    @property
+    def findings(self) -> dict[str, str]:
+        return {r.key: r.finding for r in self.results if r.finding}
 
 
 def round_half_up(value: float, decimals: int) -> float:
@@ -62,7 +83,7 @@ def is_answered(question: Question, answer: Answer | None) -> bool:
     if answer is None or answer == "" or answer == []:
         return False
     if question.has_choices and question.kind != "multi_choice":
-        return answer != "dont_know"
+        return answer != DONT_KNOW
     return True
 
 
@@ -78,7 +99,7 @@ def score_form(form: Form, answers: Answers) -> Scorecard:
         answered=sum(is_answered(q, answers.get(q.id)) for q in visible),
         applicable=len(visible),
         missing_required=tuple(q.id for q in visible if q.required and not is_answered(q, answers.get(q.id))),
-        dont_know=tuple(q for q in answers if q in index and answers[q] == "dont_know" and q in shown),
+        dont_know=tuple(q for q in answers if q in index and answers[q] == DONT_KNOW and q in shown),
     )
 
 
@@ -88,61 +109,146 @@ def level_for(form: Form, rule: ResultRule, score: float | None) -> Level | None
     return next((lv for lv in form.level_set(rule.levels) if lv.contains(score)), None)
 
 
+def higher_level(form: Form, rule: ResultRule, a: Level | None, b: Level | None) -> Level | None:
+    """The later of two levels in the rule's level set (levels are listed from lowest to highest)."""
+    order = [lv.id for lv in form.level_set(rule.levels or "")]
+    known = [lv for lv in (a, b) if lv is not None and lv.id in order]
+    return max(known, key=lambda lv: order.index(lv.id)) if known else None
+
+
 def _score_rule(form: Form, rule: ResultRule, answers: Answers, shown: set[str], done: dict[str, Result]) -> Result:
     if rule.method == "any":
-        score, answered, expected = _any(rule, answers, shown, done)
-    elif rule.results:
-        values = [done[k].score for k in rule.results]
-        known = [v for v in values if v is not None]
-        score = _combine(rule.method, known, len(values))
-        answered, expected = len(known), len(values)
-    else:
-        questions = [q for q in form.rule_questions(rule) if q.id in shown]
-        if rule.method == "completeness":
-            answered = sum(is_answered(q, answers.get(q.id)) for q in questions)
-            expected = len(questions)
-            score = 100.0 * answered / expected if expected else None
-        else:
-            values = [_value(q, answers.get(q.id)) for q in questions]
-            known = [v for v in values if v is not None]
-            score = _combine(rule.method, known, len(values))
-            answered, expected = len(known), len(values)
+        return _any(form, rule, answers, shown, done)
+    if rule.results:
+        return _of_results(form, rule, [done[k] for k in rule.results])
+    questions = [q for q in form.rule_questions(rule) if q.id in shown]
+    if rule.method == "completeness":
+        answered = sum(is_answered(q, answers.get(q.id)) for q in questions)
+        score = 100.0 * answered / len(questions) if questions else None
+        return _final(form, rule, score, answered, len(questions))
+    if rule.method == "mean":
+        return _mean_of_questions(form, rule, questions, answers)
+    values = [_value(q, answers.get(q.id)) for q in questions]
+    known = [v for v in values if v is not None]
+    if rule.method == "max":
+        return _max_of(form, rule, [level_for(form, rule, v) for v in known], known, len(values))
+    if not values:  # every input hidden by its condition: nothing to wait for, nothing to score
+        return Result(rule.key, None, None, 0, 0)
+    if len(known) < len(values):  # product: every input, or nothing
+        return Result(rule.key, None, None, len(known), len(values), final=False)
+    result = _final(form, rule, _product(known), len(known), len(values))
+    floor = _floor(form, rule, questions, answers)
+    return Result(**{**result.__dict__, "level": higher_level(form, rule, result.level, floor)})
+
+
+def _final(form: Form, rule: ResultRule, score: float | None, answered: int, expected: int, finding=None) -> Result:
     if score is not None:
         score = round_half_up(score, rule.decimals)
-    return Result(rule.key, score, level_for(form, rule, score), answered, expected)
+    return Result(rule.key, score, level_for(form, rule, score), answered, expected, finding=finding)
 
 
-def _combine(method: str, known: list[float], expected: int) -> float | None:
-    if not known:
-        return None
-    if method == "mean":
-        return sum(known) / len(known)
-    if method == "max":
-        return max(known)
-    if method == "product" and len(known) == expected:
-        total = 1.0
-        for v in known:
-            total *= v
-        return total
-    return None
+def _product(values: list[float]) -> float:
+    total = 1.0
+    for value in values:
+        total *= value
+    return total
 
 
-def _any(rule: ResultRule, answers: Answers, shown: set[str], done: dict[str, Result]) -> tuple[float | None, int, int]:
-    holds, known = False, 0
+def _floor(form: Form, rule: ResultRule, questions: list[Question], answers: Answers) -> Level | None:
+    """The highest level the answers' floors demand (severity 5: at least high): raises the level, not the score."""
+    levels = {lv.id: lv for lv in form.level_set(rule.levels or "")}
+    floor = None
+    for q in questions:
+        choice = q.choice(answers[q.id]) if isinstance(answers.get(q.id), str) else None
+        if choice is not None and choice.floor in levels:
+            floor = higher_level(form, rule, floor, levels[choice.floor])
+    return floor
+
+
+def _mean_of_questions(form: Form, rule: ResultRule, questions: list[Question], answers: Answers) -> Result:
+    values = [_value(q, answers.get(q.id)) for q in questions]
+    known = [v for v in values if v is not None]
+    dont_know = sum(answers.get(q.id) == DONT_KNOW for q in questions) if rule.dont_know == "excluded" else 0
+    expected = len(questions)
+    if dont_know * 2 > expected:  # more than half "Don't know", whatever the rest says
+        return Result(rule.key, None, None, len(known) + dont_know, expected, finding=NOT_ENOUGH_KNOWLEDGE)
+    if not questions:  # every question hidden by its condition: nothing to wait for, nothing to score
+        return Result(rule.key, None, None, 0, 0)
+    if len(known) + dont_know < expected:
+        return Result(rule.key, None, None, len(known) + dont_know, expected, final=False)
+    return _final(form, rule, sum(known) / len(known), len(known) + dont_know, expected)
+
+
+def _of_results(form: Form, rule: ResultRule, inputs: list[Result]) -> Result:
+    finals = [r for r in inputs if r.final]
+    scored = [r for r in finals if r.score is not None]
+    if rule.method == "max":
+        return _max_of(form, rule, [r.level for r in scored], [r.score for r in scored], len(inputs), len(finals))
+    if len(finals) < len(inputs):
+        return Result(rule.key, None, None, len(finals), len(inputs), final=False)
+    if any(r.finding == NOT_ENOUGH_KNOWLEDGE for r in finals):
+        return Result(rule.key, None, None, len(finals), len(inputs), finding=NOT_ENOUGH_KNOWLEDGE)
+    values = [r.score for r in scored]
+    if not values:
+        return Result(rule.key, None, None, len(finals), len(inputs))
+    score = sum(values) / len(values) if rule.method == "mean" else _product(values)
+    return _final(form, rule, score, len(finals), len(inputs))
+
+
+def _max_of(form: Form, rule: ResultRule, levels: list, values: list[float], expected: int, known: int | None = None) -> Result:
+    """The highest input: final once every input is known, or once it reaches the top level."""
+    known = len(values) if known is None else known
+    bound = max(values) if values else None
+    level = None
+    for found in levels:
+        level = higher_level(form, rule, level, found)
+    top = form.level_set(rule.levels or "")[-1:] if rule.levels else ()
+    if known == expected or (level is not None and top and level.id == top[0].id):
+        score = round_half_up(bound, rule.decimals) if bound is not None else None
+        return Result(rule.key, score, level, known, expected)
+    return Result(rule.key, None, None, known, expected, final=False, bound=bound, bound_level=level)
+
+
+def _any(form: Form, rule: ResultRule, answers: Answers, shown: set[str], done: dict[str, Result]) -> Result:
+    """Yes as soon as one condition holds (a "Don't know" holds by precaution, until it is resolved);
+    no only when every condition is known to be false."""
+    holds, by_precaution, known = False, False, 0
     for cond in rule.conditions:
-        if cond.question is not None:
-            answer = answers.get(cond.question) if cond.question in shown else None
-            if answer is not None and answer != "dont_know":
-                known += 1
-                holds = holds or bool(_chosen(answer) & set(cond.values))
-        else:
-            result = done[cond.result]
-            if result.score is not None:
-                known += 1
-                holds = holds or (result.level is not None and result.level.id in cond.values)
-    if holds:
-        return 1.0, known, len(rule.conditions)
-    return (0.0 if known == len(rule.conditions) else None), known, len(rule.conditions)
+        state = _condition_state(form, cond, answers, shown, done)
+        holds = holds or state == "holds"
+        by_precaution = by_precaution or state == "dont_know"
+        known += state in ("holds", "false")
+    n = len(rule.conditions)
+    if holds or by_precaution:
+        return _final(form, rule, 1.0, known, n, finding=None if holds else UNTIL_RESOLVED)
+    if known == n:
+        return _final(form, rule, 0.0, known, n)
+    return Result(rule.key, None, None, known, n, final=False)
+
+
+def _condition_state(form: Form, cond, answers: Answers, shown: set[str], done: dict[str, Result]) -> str:
+    """holds | false | dont_know | unknown."""
+    if cond.question is not None:
+        if cond.question not in shown:
+            return "false"  # a hidden question cannot hold
+        answer = answers.get(cond.question)
+        if answer == DONT_KNOW:
+            return "dont_know"
+        if answer is None or answer == "" or answer == []:
+            return "unknown"
+        return "holds" if _chosen(answer) & set(cond.values) else "false"
+    result = done[cond.result]
+    rule = form.result(cond.result)
+    if result.final:
+        if result.level is None:  # nothing to rate (every input hidden) is not a risk; a lack of knowledge decides nothing
+            return "unknown" if result.finding == NOT_ENOUGH_KNOWLEDGE else "false"
+        return "holds" if result.level.id in cond.values else "false"
+    # A provisional highest risk holds once its lower bound and every level above it are among the values.
+    order = [lv.id for lv in form.level_set(rule.levels or "")] if rule else []
+    if result.bound_level is not None and result.bound_level.id in order:
+        if set(order[order.index(result.bound_level.id) :]) <= set(cond.values):
+            return "holds"
+    return "unknown"
 
 
 def _value(question: Question, answer: Answer | None) -> float | None:

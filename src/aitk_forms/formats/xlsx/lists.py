@@ -17,7 +17,18 @@ from .style import Styles, absolute, protect, quoted
 LISTS_SHEET = "_lists"
 YES_LIST = "aitk_yes_list"  # the one-item drop-down of each multi-choice cell
 # Fixed texts that formulas display; each is a cell on the lists sheet.
-FORMULA_TEXTS = ("yes", "not_applicable", "progress", "none_missing", "missing_required", "not_scored_yet")
+FORMULA_TEXTS = (
+    "yes",
+    "not_applicable",
+    "progress",
+    "none_missing",
+    "missing_required",
+    "provisional_questions",
+    "provisional_results",
+    "provisional_conditions",
+    "not_enough_knowledge",
+    "until_resolved",
+)
 HEADERS = ("label", "value", "scored", "answers", "choice", "question")
 
 

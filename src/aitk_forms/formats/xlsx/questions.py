@@ -1,6 +1,7 @@
 """The questions sheet: one row per question with its answer cell, and hidden columns that compute,
-per question, whether it is shown (F), answered (G), its score value (H) and whether it is a
-required question still missing (I). The results sheet reads only these columns."""
+per question, whether it is shown (F), answered (G), its score value (H), whether it is a
+required question still missing (I) and whether it is answered "Don't know" (J). The results sheet
+reads only these columns."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model import Content, Form, Question
+from ...outline import outline
 from ...wording import colon, condition_instruction, question_numbers
 from .cells import QuestionCells, QuestionSheet
 from .formulas import write_calc_columns
@@ -31,7 +33,7 @@ from .style import (
 )
 
 WIDTHS = {"A": 7, "B": 50, "C": 40, "D": 30, "E": 16}
-CALC_COLUMNS = ("F", "G", "H", "I")
+CALC_COLUMNS = ("F", "G", "H", "I", "J")
 FIRST_ROW = 4
 NUMBER_LIMIT = 1e15  # an unbounded number question still refuses text
 DATE_FORMAT = "yyyy-mm-dd"
@@ -48,18 +50,17 @@ def add_question_sheet(wb, name: str, content: Content, form: Form, lang: str, s
     ws = wb.create_sheet(name)
     _header(ws, content, form, lang, styles)
     sheet = QuestionSheet(name, lists, form)
-    numbers = question_numbers(form)
-    row, group = FIRST_ROW, None
-    for s_index, section in enumerate(form.sections, start=1):
-        if section.group and section.group != group:
-            found = form.group(section.group)
-            row = _banner(ws, row, found.title.get(lang) if found else section.group, styles, GROUP_FILL, 12)
-        group = section.group
-        row = _banner(ws, row, f"{s_index}. {section.title.get(lang)}", styles, SECTION_FILL, 11)
+    shape = outline(form)
+    row = FIRST_ROW
+    for part in shape.parts:
+        section = part.section
+        if part.opens is not None:
+            row = _banner(ws, row, part.opens.title.get(lang), styles, GROUP_FILL, 12)
+        row = _banner(ws, row, f"{part.number}. {section.title.get(lang)}", styles, SECTION_FILL, 11)
         if section.intro:
             row = _banner(ws, row, section.intro.get(lang), styles, None, 10)
         for q in section.questions:
-            cells = QuestionCells(q, numbers[q.id], row)
+            cells = QuestionCells(q, shape.numbers[q.id], row)
             sheet.cells[q.id] = cells
             row = _question_rows(ws, cells, sheet, content, lang, styles) + 1
     last = row - 1

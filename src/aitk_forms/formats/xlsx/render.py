@@ -35,7 +35,7 @@ def render(content: Content, form: Form, lang: str, path: Path | str, options: R
     lists = add_lists_sheet(wb, content, form, lang, styles)
     questions = add_question_sheet(wb, sheet_name(form.title.get(lang), taken), content, form, lang, styles, lists)
     add_results_sheet(wb, sheet_name(content.text("results_title", lang), taken), content, form, lang, styles, questions)
-    _about_sheet(about, content, form, lang, styles)
+    _about_sheet(about, content, form, lang, styles, options)
     _meta_sheet(wb, Identity.of(form, lang, content.name, options.round, options.unit))
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 2 - wb.sheetnames.index(LISTS_SHEET))
     wb.active = 0
@@ -55,7 +55,7 @@ def _language_name(lang: str) -> str:
         return lang
 
 
-def _about_sheet(ws, content: Content, form: Form, lang: str, styles: Styles) -> None:
+def _about_sheet(ws, content: Content, form: Form, lang: str, styles: Styles, options: RenderOptions = DEFAULT_OPTIONS) -> None:
     for column, width in ABOUT_WIDTHS.items():
         ws.column_dimensions[column].width = width
     ws.merge_cells("A1:B1")
@@ -65,6 +65,8 @@ def _about_sheet(ws, content: Content, form: Form, lang: str, styles: Styles) ->
         ("form_label", form.title.get(lang)),
         ("version_label", form.version),
         ("language_label", _language_name(lang)),
+        *(("round_label", value) for value in [options.round] if value),
+        *(("unit_label", value) for value in [options.unit] if value),
         ("identifier_label", f"{form.id} · {form.fingerprint}"),
     ]
     row = 2

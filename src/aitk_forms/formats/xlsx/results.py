@@ -1,4 +1,5 @@
-"""The results sheet: live scores and levels (score_<key>, level_<key>), progress and missing answers."""
+"""The results sheet: live scores, levels and statuses (score_<key>, level_<key>, status_<key>), progress
+and missing answers."""
 
 from __future__ import annotations
 
@@ -8,19 +9,20 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ...model import Content, Form
 from ...wording import colon
-from .formulas import level_formula, level_id_outputs, score_formula
 from .questions import QuestionSheet
+from .result_formulas import HELPER_COLUMNS, STATUS_TEXTS, ResultRow, result_row_formulas
 from .style import HEADER_FILL, MISSING_FILL, Styles, absolute, level_colours, print_setup, protect, put, text_height
 
-WIDTHS = {"A": 8, "B": 44, "C": 14, "D": 28, "E": 26}
-LEVEL_ID_COLUMN = "F"  # hidden: the level id, for colours and for `any` results
+WIDTHS = {"A": 8, "B": 44, "C": 14, "D": 28, "E": 34}
+LEVEL_ID_COLUMN = "F"  # hidden: the level id of a final result, for colours
 
 
 def add_results_sheet(wb, name: str, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet) -> None:
     ws = wb.create_sheet(name)
     for column, width in WIDTHS.items():
         ws.column_dimensions[column].width = width
-    ws.column_dimensions[LEVEL_ID_COLUMN].hidden = True
+    for column in HELPER_COLUMNS:  # the result rows' workings (result_formulas.py)
+        ws.column_dimensions[column].hidden = True
     lists = sheet.lists
     ws.merge_cells("A1:E1")
     title = f"{form.title.get(lang)}{colon(lang)}{content.text('results_title', lang)}"
@@ -76,35 +78,32 @@ def _results_table(wb, ws, row: int, content: Content, form: Form, lang: str, st
         ["", content.text("results_title", lang), content.text("score_label", lang), content.text("level_label", lang), ""],
         styles,
     )
-    scores: dict[str, str] = {}
-    level_ids: dict[str, str] = {}
+    rows: dict[str, ResultRow] = {}
     for rule in form.results:
         row += 1
-        scores[rule.key] = absolute(ws.title, "C", row)
-        level_ids[rule.key] = absolute(ws.title, LEVEL_ID_COLUMN, row)
+        levels = form.level_set(rule.levels) if rule.levels else ()
+        rows[rule.key] = ResultRow(rule, ws.title, row, levels)
+        cells = result_row_formulas(form, rows[rule.key], sheet, rows)
         put(ws, f"A{row}", None, styles)
         put(ws, f"B{row}", rule.label.get(lang), styles, bold=rule.key == "overall")
-        put(ws, f"C{row}", score_formula(form, rule, sheet, scores, level_ids), styles, bold=True, horizontal="center")
-        levels = form.level_set(rule.levels) if rule.levels else ()
-        labels = {lv.id: sheet.lists.levels[(rule.levels, lv.id)] for lv in levels}
-        put(ws, f"D{row}", level_formula(levels, f"$C${row}", labels) if levels else "", styles, bold=True, horizontal="center")
-        put(
-            ws,
-            f"E{row}",
-            f'=IF(ISNUMBER($C${row}),"",{sheet.lists.text("not_scored_yet")})',
-            styles,
-            size=9,
-            italic=True,
-            wrap=False,
-        )
-        ws[f"{LEVEL_ID_COLUMN}{row}"] = level_formula(levels, f"$C${row}", level_id_outputs(levels)) if levels else ""
-        ws.row_dimensions[row].height = text_height([(rule.label.get(lang), WIDTHS["B"])], 18)
+        put(ws, f"C{row}", cells["C"], styles, bold=True, horizontal="center")
+        put(ws, f"D{row}", cells["D"], styles, bold=True, horizontal="center")
+        put(ws, f"E{row}", cells["E"], styles, size=9, italic=True)
+        for column in HELPER_COLUMNS:
+            ws[f"{column}{row}"] = cells.get(column)
+        ws.row_dimensions[row].height = text_height([(rule.label.get(lang), WIDTHS["B"]), _longest_status(content, lang)], 18)
         _colour_levels(ws, row, form, rule.levels, levels)
-        for prefix, column in (("score", "C"), ("level", "D")):
+        for prefix, column in (("score", "C"), ("level", "D"), ("status", "E")):
             wb.defined_names[f"{prefix}_{rule.key}"] = DefinedName(
                 f"{prefix}_{rule.key}", attr_text=absolute(ws.title, column, row)
             )
     return row + 1
+
+
+def _longest_status(content: Content, lang: str) -> tuple[str, float]:
+    """The longest text the status cell may show, with the width it has (9-point text fits more)."""
+    texts = [content.text(key, lang).replace("{answered}", "00").replace("{total}", "00") for key in STATUS_TEXTS]
+    return max(texts, key=len), WIDTHS["E"] * 1.1
 
 
 def _colour_levels(ws, row: int, form: Form, set_name: str | None, levels) -> None:
