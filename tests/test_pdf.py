@@ -163,12 +163,24 @@ def field_font_program(path: Path) -> bytes:
     return (descriptor.get("/FontFile2") or descriptor["/FontFile3"]).get_object().get_data()
 
 
+# What respondents type in any language besides their script: dates, e-mail addresses, numbers, references.
+SIGNS = "-/()@.,:;+_#%&'\"?!*=<>[]{}|~$€£¥«»–—‘’“”…"
+
+
 @pytest.mark.parametrize("lang", ["en", "ar", "zh"])
 def test_text_fields_use_an_embedded_font_covering_the_script_the_respondent_types(rendered, lang):
     covered = TTFont(BytesIO(field_font_program(rendered["readiness", lang]))).getBestCmap()
-    assert [c for c in UNTYPED["ar" if lang == "ar" else "en"] if ord(c) not in covered] == []
-    if lang == "zh":
-        assert [c for c in UNTYPED["zh"] if ord(c) not in covered] == []
+    assert [c for c in UNTYPED[lang] + UNTYPED["en"] + SIGNS if ord(c) not in covered] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ar", "zh"])
+def test_the_field_font_draws_no_text_of_the_page(rendered, lang):
+    # The field font is embedded whole with a ToUnicode map from its cmap alone; the page's text must come
+    # from the page's own fonts, whose every drawn glyph (Arabic joining forms too) maps to its text.
+    reader = PdfReader(rendered["risk", lang])
+    field_font = str(reader.trailer["/Root"]["/AcroForm"]["/DA"]).split()[2]
+    drawn = {operands[0] for page in reader.pages for operands, operator in page.get_contents().operations if operator == b"Tf"}
+    assert field_font not in drawn and drawn
 
 
 def test_the_chinese_field_font_is_a_subset_not_the_whole_cjk_font(rendered):

@@ -2,23 +2,30 @@
 
 The PDF is HTML from Jinja2 templates (templates/report/) set by WeasyPrint, with the charts as SVG;
 the Word document is built with python-docx (reports/narrative_docx.py), with the charts as PNG.
+report.pdf is archival and accessible: PDF/A-3u, tagged, identified as PDF/UA-1 too, and it carries
+the import log and the import's JSON result as its data (PDF/A-3 associated files).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import tempfile
 from functools import cache
 from pathlib import Path
 
+import pydyf
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..importer import ImportResult
 from ..model import Content
+from ..outcomes import ImportResult
 from ..resources import template_folder
 from ..typesetting.fonts import FAMILIES, LATIN, require_fonts
-from ..typesetting.weasy import css_string, weasyprint
+from ..typesetting.tagging import add_header_scopes, declare_pdfua
+from ..typesetting.weasy import css_string, srgb_profile_left_open, weasyprint
 from .charts import Chart, to_svg
+from .importlog import write_log
 from .story import Story, build_story
 from .summary import REPORT_LANG
 
@@ -26,23 +33,62 @@ from .summary import REPORT_LANG
 FONT_FAMILIES = LATIN + FAMILIES["ar"][:1] + FAMILIES["zh"]
 
 
-def write_pdf(content: Content, result: ImportResult, path: Path) -> None:
-    """Write report.pdf for `result` to `path`."""
+def write_pdf(content: Content, result: ImportResult, path: Path, story: Story | None = None) -> None:
+    """Write report.pdf for `result` to `path` (from `story`, when the caller built it already)."""
     for lang in ("ar", "zh"):
         require_fonts(lang)  # a clear message naming the Debian package, never boxes in the report
-    story = build_story(content, result)
+    story = story or build_story(content, result)
     html = report_html(story)
     # A fixed identifier (the PDF's /ID) derived from the HTML keeps the same import's report byte-identical.
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     document = weasyprint().HTML(string=html, base_url=str(template_folder("report")))
-    document.write_pdf(str(path), pdf_tags=True, pdf_identifier=identifier, hinting=True)
+    # WeasyPrint writes one variant at a time: PDF/A-3u with tags on, and the PDF/UA-1 identification added.
+    with srgb_profile_left_open():
+        document.write_pdf(
+            str(path),
+            pdf_variant="pdf/a-3u",
+            pdf_tags=True,
+            pdf_identifier=identifier,
+            hinting=True,
+            attachments=_attachments(content, result),
+            finisher=_finish,
+        )
 
 
-def write_docx(content: Content, result: ImportResult, path: Path) -> None:
-    """Write report.docx for `result` to `path`."""
+ATTACHED = (("import-log.csv", "The files of this import, each with its status (the import log)"),
+            ("import-result.json", "The import's result as `aitk-forms import --json` prints it"))  # fmt: skip
+
+
+def _attachments(content: Content, result: ImportResult) -> list:
+    """The import log and the JSON result, attached as the report's data (AFRelationship Data)."""
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "import-log.csv"
+        write_log(content, result, log)  # the same bytes as the import-log.csv beside the report
+        data = [log.read_bytes(), json.dumps(result.as_json(), ensure_ascii=False, indent=2).encode()]
+    attachment = weasyprint().Attachment
+    return [
+        attachment(string=body, name=name, description=description, relationship="Data")
+        for body, (name, description) in zip(data, ATTACHED, strict=True)
+    ]
+
+
+def _finish(document: object, pdf: pydyf.PDF) -> None:
+    add_header_scopes(pdf)
+    declare_pdfua(pdf)
+    # WeasyPrint 70 lists each attachment twice among the document's associated files.
+    pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+    # The attachments' dates would be the time of writing; reports of the same import are byte-identical.
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and item.extra.get("Type") == "/EmbeddedFile":
+            for key in ("CreationDate", "ModDate"):
+                item.extra["Params"].pop(key, None)
+
+
+def write_docx(content: Content, result: ImportResult, path: Path, story: Story | None = None) -> None:
+    """Write report.docx for `result` to `path` (from `story`, when the caller built it already)."""
     from .narrative_docx import render_docx  # python-docx is loaded only when the Word report is written
 
-    render_docx(build_story(content, result), path)
+    render_docx(story or build_story(content, result), path)
 
 
 def report_html(story: Story) -> str:

@@ -63,6 +63,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def srgb_profile_left_open() -> Iterator[None]:
+    """WeasyPrint 70 opens its sRGB colour profile for every PDF/A file and never closes it: the
+    ResourceWarning the file gives when it is dropped, during `write_pdf`, is WeasyPrint's, not ours."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"unclosed file .*sRGB2014\.icc", category=ResourceWarning)
+        yield
+
+
 def css_string(text: str) -> str:
     """`text` as a quoted CSS string."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")

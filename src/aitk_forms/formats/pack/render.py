@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pydyf
 from babel import Locale
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ...errors import UsageError
 from ...model import Content, Form, Group, Question, Section, Text, is_rtl
+from ...outline import outline
 from ...resources import template_folder
 from ...typesetting.fonts import require_fonts
+from ...typesetting.tagging import add_header_scopes
 from ...typesetting.weasy import collector_paused, compress_streams, css_string, font_config, weasyprint
-from ...wording import colon, condition_instruction, question_numbers
+from ...wording import colon, condition_instruction
 from ..codec import DEFAULT_OPTIONS, RenderOptions
 
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -95,7 +98,13 @@ def render(content: Content, form: Form | None, lang: str, path: Path | str, opt
         document = weasyprint().HTML(string=html, base_url=str(template_folder("pack")))
         # hinting=True keeps the fonts' hints rather than stripping them: where libharfbuzz-subset is missing,
         # fontTools's hint removal alone took 3 of the 11 seconds of a Chinese pack.
-        document.write_pdf(str(path), hinting=True, font_config=font_config(), finisher=compress_streams)
+        # Tagged PDF/UA-1 (the pack is read on screen too).
+        document.write_pdf(str(path), hinting=True, pdf_variant="pdf/ua-1", font_config=font_config(), finisher=_finish)
+
+
+def _finish(document: object, pdf: pydyf.PDF) -> None:
+    add_header_scopes(pdf)
+    compress_streams(document, pdf)
 
 
 def pack_html(content: Content, lang: str, paper: str, fonts: tuple[str, ...]) -> str:
@@ -159,12 +168,8 @@ def _principle(form: Form, group: Group, lang: str) -> Principle:
 
 
 def _pack_form(content: Content, form: Form, lang: str) -> PackForm:
-    numbers = question_numbers(form)
-    sections, group = [], None
-    for index, section in enumerate(form.sections, start=1):
-        opens = section.group if section.group and section.group != group else None
-        group = section.group
-        sections.append(_pack_section(content, form, section, index, opens, numbers, lang))
+    shape = outline(form)
+    sections = [_pack_section(content, form, part.section, part.number, part.opens, shape.numbers, lang) for part in shape.parts]
     return PackForm(
         anchor=f"form-{form.id}",
         id=form.id,
@@ -178,16 +183,15 @@ def _pack_form(content: Content, form: Form, lang: str) -> PackForm:
 
 
 def _pack_section(
-    content: Content, form: Form, section: Section, index: int, opens: str | None, numbers: dict[str, str], lang: str
+    content: Content, form: Form, section: Section, index: int, opens: Group | None, numbers: dict[str, str], lang: str
 ) -> PackSection:
-    found = form.group(opens) if opens else None
     questions = tuple(_pack_question(content, form, q, numbers, lang) for q in section.questions)
     return PackSection(
         anchor=f"section-{form.id}-{section.id}",
         number=index,
         title=section.title.get(lang),
         intro=_get(section.intro, lang),
-        group=found.title.get(lang) if found else opens,
+        group=opens.title.get(lang) if opens else None,
         questions=questions,
     )
 

@@ -15,6 +15,7 @@ import pydyf
 
 from ...identity import Identity
 from ...model import Form, is_rtl
+from ...typesetting.tagging import add_header_scopes
 from ...typesetting.weasy import compress_streams
 
 # Keys of the identity in the information dictionary: /aitk_form, /aitk_version, ...
@@ -31,6 +32,7 @@ def field_finisher(form: Form, lang: str, identity: Identity, title: str) -> Cal
 
     def finish(document: object, pdf: pydyf.PDF) -> None:
         finish_fields(pdf, form, lang, identity, title)
+        add_header_scopes(pdf)
         compress_streams(document, pdf)
 
     return finish

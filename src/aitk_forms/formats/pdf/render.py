@@ -11,26 +11,27 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ...identity import Identity
 from ...model import Content, Form, Question, is_rtl
+from ...outline import outline
 from ...resources import template_folder
 from ...typesetting.fonts import require_fonts
 from ...typesetting.weasy import collector_paused, font_config, stylesheet, weasyprint
 from ...wording import colon, condition_instruction, question_numbers
 from ..codec import DEFAULT_OPTIONS, RenderOptions
-from .field_font import FIELD_FAMILY, field_font_css
+from .field_font import field_font_css, field_font_of
 from .fields import field_finisher, language_tag
 
 
 def render(content: Content, form: Form, lang: str, path: Path | str, options: RenderOptions = DEFAULT_OPTIONS) -> None:
     """Write the fillable PDF of `form` in `lang` to `path`."""
     fonts = require_fonts(lang)
-    html = _environment().get_template("form.html.j2").render(**_page(content, form, lang, fonts))
+    html = _environment().get_template("form.html.j2").render(**_page(content, form, lang, fonts, options))
     # The fields are finished on WeasyPrint's PDF objects before they are written: no second parse of the file.
     identity = Identity.of(form, lang, content.name, options.round, options.unit)
     finisher = field_finisher(form, lang, identity, form.title.get(lang))
     with collector_paused():
         html_document = weasyprint().HTML(string=html, base_url=str(template_folder("pdf")))
         document = html_document.render(stylesheets=_stylesheets(lang), pdf_forms=True, font_config=font_config())
-        document.write_pdf(str(path), pdf_forms=True, finisher=finisher)
+        document.write_pdf(str(path), pdf_forms=True, pdf_variant="pdf/ua-1", finisher=finisher)
 
 
 _CACHE: dict = {}
@@ -61,13 +62,13 @@ def _field_font_face(lang: str) -> object | None:
 
 def _field_families(lang: str, fonts: tuple[str, ...]) -> str:
     """The fonts of the text fields. WeasyPrint embeds a field's font whole so that typed text can use
-    it: Chinese fields get a GB 2312 subset of the CJK font (pdf_field_font.py), not the 16 MB font."""
+    it: each script has a field font of its own (field_font.py), apart from the fonts of the page's text."""
     if _field_font_face(lang) is not None:
-        return _families((FIELD_FAMILY,))
+        return _families((field_font_of(lang).family,))
     return _families(tuple(f for f in fonts if "CJK" not in f))
 
 
-def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> dict:
+def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...], options: RenderOptions = DEFAULT_OPTIONS) -> dict:
     text = lambda key: content.text(key, lang)  # noqa: E731 - a short local alias keeps the table readable
     numbers = question_numbers(form)
     # A scale's descriptions are printed at the first question that uses it; later ones show its labels in a row.
@@ -87,16 +88,21 @@ def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...]) -> di
             (text("form_label"), form.title.get(lang)),
             (text("version_label"), form.version),
             (text("language_label"), language_name(lang)),
+            *((text("round_label"), value) for value in [options.round] if value),
+            *((text("unit_label"), value) for value in [options.unit] if value),
             (text("identifier_label"), f"{form.id} · {form.fingerprint}"),
         ],
         "intro": intro,
         "sections": [
             {
-                "title": f"{index}. {s.title.get(lang)}",  # numbered as the questions under it (2.1, 2.2)
-                "intro": s.intro.get(lang) if s.intro else "",
-                "questions": [_question(content, form, q, lang, numbers, q.id in described) for q in s.questions],
+                "title": f"{part.number}. {part.section.title.get(lang)}",  # numbered as its questions (2.1, 2.2)
+                "level": part.level,  # a core principle's parts are headings under it
+                "group": part.opens.title.get(lang) if part.opens else "",
+                "group_intro": part.opens.description.get(lang) if part.opens and part.opens.description else "",
+                "intro": part.section.intro.get(lang) if part.section.intro else "",
+                "questions": [_question(content, form, q, lang, numbers, q.id in described) for q in part.section.questions],
             }
-            for index, s in enumerate(form.sections, start=1)
+            for part in outline(form).parts
         ],
         "source_title": text("source_note_title"),
         "source": content.source.get(lang),
