@@ -300,9 +300,7 @@ def test_a_choice_not_in_the_list_is_reported_and_left_out(small_content, render
     path = rewrite(rendered["workbook", "en"], tmp_path / "bad.docx", lambda root: type_into(root, "planning_decision", "Maybe"))
     response = read_response(path, small_content)
     assert "planning_decision" not in response.answers
-    assert [(p.question, p.message) for p in response.problems] == [
-        ("planning_decision", "'Maybe' is not one of the choices")
-    ]
+    assert [(p.question, p.message) for p in response.problems] == [("planning_decision", "'Maybe' is not one of the choices")]
 
 
 def test_a_bad_date_and_a_number_out_of_range_are_reported_and_left_out(small_content, rendered, tmp_path):
@@ -358,9 +356,7 @@ def test_a_word_document_not_made_by_aitk_forms_is_unreadable(small_content, tmp
         read_response(path, small_content)
 
 
-@pytest.mark.parametrize(
-    "data,reason", [(b"", "empty"), (b"PK\x03\x04 damaged", "damaged"), (b"%PDF-1.7", "damaged")]
-)
+@pytest.mark.parametrize("data,reason", [(b"", "empty"), (b"PK\x03\x04 damaged", "damaged"), (b"%PDF-1.7", "damaged")])
 def test_a_file_that_is_not_a_word_document_is_unreadable(small_content, tmp_path, data, reason):
     path = tmp_path / "returned.docx"
     path.write_bytes(data)

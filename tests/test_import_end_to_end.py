@@ -25,6 +25,7 @@ from aitk_forms.sample import sample_answers
 from aitk_forms.scoring import score_form
 from aitk_forms.validate import check_answers
 from clients.calc_plan import typed_cells
+from clients.writer_plan import typed_controls
 from conftest import ROOT, SMALL, require_uno_python
 
 CALC_FILL = ROOT / "tests" / "clients" / "calc_fill.py"
@@ -39,17 +40,6 @@ BATCH = [  # (form, language, format, seed)
     ("risk", "ru", "pdf", 7),
     ("readiness", "zh", "pdf", 8),
 ]
-
-
-def writer_fill(form, lang, answers):
-    fill = {}
-    for qid, value in answers.items():
-        q = form.question(qid)
-        if q.kind == "multi_choice":
-            fill.update({f"ans_{qid}__{c}": True for c in value})
-        else:
-            fill[f"ans_{qid}"] = q.choice(value).label.get(lang) if q.has_choices else str(value)
-    return fill
 
 
 def pymupdf_fill(source: Path, target: Path, form, answers):
@@ -117,7 +107,7 @@ def batch(tmp_path_factory):
                 {"input": str(source), "output": str(target), "cells": typed_cells(content, form, lang, answers), "read": []}
             )
         elif fmt == "docx":
-            writer_jobs.append({"source": str(source), "target": str(target), "fill": writer_fill(form, lang, answers)})
+            writer_jobs.append({"source": str(source), "target": str(target), "fill": typed_controls(form, lang, answers)})
         else:
             pymupdf_fill(source, target, form, answers)
     # a form made from version 0.9, which today's content reads through its history

@@ -14,7 +14,7 @@ from lxml import etree
 
 from ...model import Content, Form, is_rtl
 from . import sdt
-from .read import answer_controls
+from .read import answer_controls, control_names
 
 DOCUMENT = "word/document.xml"
 
@@ -23,7 +23,7 @@ def fill(content: Content, form: Form, lang: str, source: Path, target: Path, an
     """Write `answers` (question id -> answer) into the controls of `source`, saved as `target`."""
     with zipfile.ZipFile(source) as archive:
         document = etree.fromstring(archive.read(DOCUMENT))
-    controls = answer_controls(document)
+    controls = answer_controls(document, control_names(form))
     for q in form.questions():
         value = answers.get(q.id)
         if value is None:

@@ -1,12 +1,14 @@
 """Read a filled Word form back into a Response, whichever program saved it.
 
 Controls are found by their `w:tag` or, where Writer dropped it, by the enclosing bookmark
-`ans_<question id>`. Only zipfile and lxml: reading a thousand files must take seconds."""
+`ans_<question id>` (shortened to Word's 40 characters: sdt.bookmark_name). Only zipfile and
+lxml: reading a thousand files must take seconds."""
 
 from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
@@ -35,7 +37,8 @@ def read(path: Path | str, content: Content) -> RawReturn:
     document, properties = _parts(path)
     decision = decide(properties, content)
     problems: list[Problem] = []
-    answers = _answers(decision.form, answer_controls(document), _placeholders(content), problems)
+    controls = answer_controls(document, control_names(decision.form))
+    answers = _answers(decision.form, controls, _placeholders(content), problems)
     return RawReturn(decision, answers, tuple(problems))
 
 
@@ -78,9 +81,40 @@ def _parse(archive: zipfile.ZipFile, name: str, path: Path, required: bool = Tru
     return tree.getroot()
 
 
-def answer_controls(document: etree._Element) -> dict[str, etree._Element]:
+def control_names(form: Form) -> list[str]:
+    """The name of every answer control of `form`: `ans_<question id>`, and for a multi-choice
+    question one `ans_<question id>__<choice id>` per check box."""
+    names = []
+    for question in form.questions():
+        if question.kind == "multi_choice":
+            names += [f"ans_{question.id}__{choice.id}" for choice in question.choices]
+        else:
+            names.append(f"ans_{question.id}")
+    return names
+
+
+def bookmark_aliases(names: Iterable[str]) -> dict[str, str]:
+    """Control names by the bookmark names a saved copy may hold for them: the shortened name we
+    write, and, for forms made before names were shortened, the first 40 characters that Writer
+    keeps of a longer name (where no other name of the form starts with the same 40)."""
+    aliases: dict[str, str] = {}
+    cut: dict[str, list[str]] = {}
+    for name in names:
+        aliases[sdt.bookmark_name(name)] = name
+        if len(name) > sdt.BOOKMARK_NAME_LIMIT:
+            cut.setdefault(name[: sdt.BOOKMARK_NAME_LIMIT], []).append(name)
+    for prefix, full in cut.items():
+        if len(full) == 1:
+            aliases.setdefault(prefix, full[0])
+    return aliases
+
+
+def answer_controls(document: etree._Element, names: Iterable[str] = ()) -> dict[str, etree._Element]:
     """Each answer control by its name `ans_<question id>[__<choice id>]`: from its tag, else
-    from a bookmark inside it (where Writer moves it), else from the bookmark around it."""
+    from a bookmark inside it (where Writer moves it), else from the bookmark around it.
+    `names`, the form's control names (control_names), lets a bookmark that holds a shortened
+    name be read under the full one; without them such a control keeps its bookmark's name."""
+    aliases = bookmark_aliases(names)
     found: dict[str, etree._Element] = {}
     open_bookmarks: dict[str | None, str] = {}
     for element in document.iter(sdt.w("sdt"), sdt.w("bookmarkStart"), sdt.w("bookmarkEnd")):
@@ -93,7 +127,7 @@ def answer_controls(document: etree._Element) -> dict[str, etree._Element]:
         else:
             name = _control_name(element, open_bookmarks)
             if name is not None:
-                found.setdefault(name, element)
+                found.setdefault(aliases.get(name, name), element)
     return found
 
 

@@ -16,6 +16,7 @@ from lxml import etree
 
 from ...identity import Identity
 from ...model import Content, Form, Group, Question, Section, Text, is_rtl
+from ...outline import outline
 from ...typesetting.word import complete_zoom_setting
 from ...wording import condition_instruction, question_numbers
 from ..codec import DEFAULT_OPTIONS, RenderOptions
@@ -128,13 +129,8 @@ class FormWriter:
     # The form's parts
 
     def parts(self) -> list[tuple[int, Section, Group | None]]:
-        """Each section with its number, and the group it opens (where a new group starts)."""
-        found, last_group = [], None
-        for number, section in enumerate(self.form.sections, 1):
-            opens = self.form.group(section.group) if section.group and section.group != last_group else None
-            found.append((number, section, opens))
-            last_group = section.group or last_group
-        return found
+        """Each section with its number, and the group it opens (the outline every renderer shares)."""
+        return [(part.number, part.section, part.opens) for part in outline(self.form).parts]
 
     def outline(self) -> list[tuple[int, str]]:
         """The part headings as (level, text), in reading order: what the contents lists."""

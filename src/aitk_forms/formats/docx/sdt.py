@@ -6,6 +6,8 @@ readers that work on any saved copy, whether Word or LibreOffice Writer wrote it
 
 from __future__ import annotations
 
+import hashlib
+
 from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -15,6 +17,9 @@ BALLOT_BOX = "\u2610"
 BALLOT_BOX_CROSSED = "\u2612"
 # Shading marks where to answer, in Word and Writer alike ("Answer in the grey fields").
 ANSWER_FILL = "E7EBF0"
+# Word's longest bookmark name; LibreOffice cuts longer names to it when it saves a .docx.
+BOOKMARK_NAME_LIMIT = 40
+BOOKMARK_DIGEST = 8  # hexadecimal digits of the full name's hash in a shortened name
 
 
 def w(name: str) -> str:
@@ -120,10 +125,22 @@ def checkbox(tag: str, checked: bool = False) -> etree._Element:
     return sdt
 
 
+def bookmark_name(name: str) -> str:
+    """The bookmark for the control `name`: the name itself while it fits Word's 40 characters,
+    else its first 31 characters, "_" and the first 8 hex digits of the SHA-256 of the whole name.
+
+    Writer cuts a longer name to its first 40 characters when it saves, and the tag that also
+    names the control is gone by then; two names may share those 40 characters, a hash does not."""
+    if len(name) <= BOOKMARK_NAME_LIMIT:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:BOOKMARK_DIGEST]
+    return f"{name[: BOOKMARK_NAME_LIMIT - BOOKMARK_DIGEST - 1]}_{digest}"
+
+
 def bookmarked(parent: etree._Element, name: str, bookmark_id: int, control: etree._Element) -> None:
-    """Append `control` to a paragraph, enclosed in the bookmark `name` (Writer keeps
+    """Append `control` to a paragraph, enclosed in the bookmark for `name` (Writer keeps
     bookmarks where it drops the `w:tag`)."""
-    _el(w("bookmarkStart"), parent, id=str(bookmark_id), name=name)
+    _el(w("bookmarkStart"), parent, id=str(bookmark_id), name=bookmark_name(name))
     parent.append(control)
     _el(w("bookmarkEnd"), parent, id=str(bookmark_id))
 

@@ -44,6 +44,8 @@ def _identity_table(writer: DocumentWriter) -> None:
         ("form_label", writer.text(form.title)),
         ("version_label", form.version),
         ("language_label", language_name(writer.lang)),
+        *(("round_label", value) for value in [writer.options.round] if value),
+        *(("unit_label", value) for value in [writer.options.unit] if value),
         ("identifier_label", f"{form.id}-{form.version}-{writer.lang}-{form.fingerprint}"),
     ]
     table = writer.table(len(rows), 2)

@@ -9,6 +9,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ...model import Content, Form, Text
+from ..codec import RenderOptions
 
 
 class DocumentWriter(Protocol):
@@ -16,6 +17,7 @@ class DocumentWriter(Protocol):
     form: Form
     lang: str
     numbers: dict[str, str]
+    options: RenderOptions
 
     def text(self, text: Text | None) -> str: ...
 
