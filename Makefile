@@ -23,10 +23,13 @@ system-test:
 demo: setup system-demo
 	$(BIN)/aitk-forms lint
 	$(BIN)/aitk-forms build --out build
-	rm -rf samples
-	$(BIN)/aitk-forms sample --count 36 --build build --out samples
-	$(BIN)/aitk-forms import samples --out report
-	@echo "Forms in build/, filled samples in samples/, reports in report/"
+	rm -rf samples demo-store.db demo-store.db-*
+	$(BIN)/aitk-forms sample --count 36 --build build-rounds/2025 --out samples/2025 --round 2025
+	$(BIN)/aitk-forms sample --count 36 --build build-rounds/2026 --out samples/2026 --round 2026
+	$(BIN)/aitk-forms import samples/2025 --store demo-store.db --out report
+	$(BIN)/aitk-forms import samples/2026 --store demo-store.db --out report
+	$(BIN)/python scripts/demo_campaign.py
+	@echo "Forms in build/, filled samples of two rounds in samples/, store demo-store.db, reports of the latest round in report/"
 
 test: setup system-test
 	$(BIN)/ruff check src tests
@@ -40,4 +43,4 @@ bench: setup system-demo
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf build report samples .pytest_cache
+	rm -rf build build-rounds report samples demo-store.db demo-store.db-* demo-campaign .pytest_cache

@@ -1,4 +1,4 @@
-"""`make bench`: build and import timings, printed as a table with the machine described.
+"""`make bench`: build, import and store timings, printed as a table with the machine described.
 
 Figures are wall-clock seconds on this machine; each is the median of a few runs where cheap.
 """
@@ -20,6 +20,7 @@ from aitk_forms import build as builder
 from aitk_forms import i18n
 from aitk_forms.formats import CODECS
 from aitk_forms.load import load_content
+from benchmarks.store import report_store
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 3
@@ -97,6 +98,7 @@ def main() -> int:
         print("\nImport benchmark: not available (needs the sample generator)")
     else:
         report_import(content)
+    report_store(content)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\nPeak memory: this process {peak:.0f} MB, largest child process {children:.0f} MB")

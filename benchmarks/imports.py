@@ -36,7 +36,7 @@ def floor_seconds(files: list[Path]) -> float:
 
 def timed_import(folder: Path, out: Path) -> tuple[float, float]:
     """Wall seconds and peak memory (MB, its largest process) of `aitk-forms import` in a fresh process."""
-    command = [str(Path(sys.executable).with_name("aitk-forms")), "import", str(folder), "--out", str(out)]
+    command = [str(Path(sys.executable).with_name("aitk-forms")), "import", str(folder), "--out", str(out), "--store", "none"]
     command += ["--content", str(ROOT / "content")]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

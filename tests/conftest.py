@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import pg_server
 from aitk_forms.load import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,3 +56,30 @@ def small_content():
 @pytest.fixture(scope="session")
 def real_content():
     return load_content(ROOT / "content")
+
+
+# Imports in tests keep nothing unless a test gives a store: the default store is a file in the current folder,
+# which would make a later import report every file `known`. Set for the whole session (module fixtures import
+# before any function fixture runs) and inherited by the command-line runs the tests start.
+os.environ["AITK_STORE"] = "none"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL cluster per test process (each xdist worker starts its own)."""
+    why = pg_server.missing()
+    if why:
+        if os.environ.get("CI") == "true":
+            pytest.fail(why)
+        pytest.skip(why)
+    cluster = pg_server.Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+def postgresql_spec(request, monkeypatch, tmp_path) -> str:
+    cluster = request.getfixturevalue("pg_cluster")
+    # The password reaches libpq only through the environment, never through the URL.
+    monkeypatch.setenv("PGPASSWORD", pg_server.PASSWORD)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    return cluster.new_database()

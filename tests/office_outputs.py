@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from aitk_forms.formats import CODECS
-from aitk_forms.importer import ImportResult
 from aitk_forms.model import Content
+from aitk_forms.outcomes import ImportResult
 from aitk_forms.reports import write_reports
 from test_reports import build_import, first_text_question, response
 

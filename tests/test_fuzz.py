@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aitk_forms.formats import CODECS
-from aitk_forms.importer import STATUSES, read_file
+from aitk_forms.importer import read_file
+from aitk_forms.outcomes import STATUSES
 from aitk_forms.sample import sample_answers
 from hostile_corpus import rezip
 

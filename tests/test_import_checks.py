@@ -7,8 +7,9 @@ import zipfile
 import pytest
 
 from aitk_forms.errors import UnreadableFile
-from aitk_forms.importer import FileResult, ImportResult, discover, mark_duplicates
+from aitk_forms.importer import discover, mark_duplicates
 from aitk_forms.limits import MAX_RATIO
+from aitk_forms.outcomes import FileResult, ImportResult
 from aitk_forms.sniff import sniff
 from aitk_forms.validate import check_answers
 
@@ -111,8 +112,8 @@ def test_dates_numbers_and_text_are_validated(small_content, question, value, ke
     assert (complaint is None and not messages) or (complaint and complaint in messages[0])
 
 
-def accepted(path, sha, answers, respondent=("unit 7",)):
-    return FileResult(path=path, sha256=sha, status="accepted", form="risk", answers=answers, respondent=respondent)
+def accepted(path, sha, answers, unit="Unit 7", round_label="2026"):
+    return FileResult(path=path, sha256=sha, status="accepted", form="risk", answers=answers, unit=unit, round=round_label)
 
 
 def test_the_same_file_twice_is_a_duplicate_of_the_first():
@@ -122,7 +123,7 @@ def test_the_same_file_twice_is_a_duplicate_of_the_first():
     assert "same file as a.xlsx" in files[1].reason
 
 
-def test_two_returns_from_one_respondent_keep_the_more_complete():
+def test_two_returns_for_one_unit_and_round_keep_the_more_complete():
     files = [
         accepted("first.docx", "h1", {"q": 1}),
         accepted("second.pdf", "h2", {"q": 1, "r": 2}),
@@ -133,10 +134,32 @@ def test_two_returns_from_one_respondent_keep_the_more_complete():
     assert "second.pdf" in files[0].reason and "second.pdf" in files[2].reason
 
 
+def test_the_kept_return_does_not_depend_on_the_order_files_arrive_in():
+    def run(order):
+        files = [accepted("a.xlsx", "h2", {"q": 1}), accepted("b.xlsx", "h1", {"q": 2}), accepted("c.xlsx", "h3", {"q": 3})]
+        files = [files[i] for i in order]
+        mark_duplicates(files)
+        return next(f.path for f in files if f.status == "accepted")
+
+    assert {run(order) for order in ((0, 1, 2), (2, 1, 0), (1, 0, 2), (2, 0, 1))} == {"b.xlsx"}  # equal answers: lowest hash
+
+
+def test_returns_of_other_rounds_or_units_are_not_duplicates():
+    files = [
+        accepted("a", "h1", {"q": 1}),
+        accepted("b", "h2", {"q": 1}, round_label="2027"),
+        accepted("c", "h3", {}, unit="Unit 8"),
+    ]
+    mark_duplicates(files)
+    assert [f.status for f in files] == ["accepted"] * 3
+
+
 def test_summary_counts_every_status():
     files = [accepted("a", "1", {}), FileResult("b", "2", status="rejected", reason="damaged")]
     result = ImportResult(files)
-    assert result.summary() == {"files": 2, "accepted": 1, "accepted_with_warnings": 0, "duplicate": 0, "rejected": 1}
+    assert result.summary() == {
+        "files": 2, "accepted": 1, "accepted_with_warnings": 0, "duplicate": 0, "known": 0, "ignored": 0, "rejected": 1,
+    }  # fmt: skip
     assert result.summary_line() == "2 files: 1 accepted, 0 with warnings, 0 duplicates, 1 rejected"
 
 

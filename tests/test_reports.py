@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from aitk_forms.importer import FileResult, ImportResult
+from aitk_forms.outcomes import FileResult, ImportResult
 from aitk_forms.reports import write_reports
 from aitk_forms.reports.charts import charts_for, to_png, to_svg
 from aitk_forms.reports.narrative import write_docx, write_pdf
@@ -167,11 +167,33 @@ def test_summary_sheet_gives_mean_spread_and_level_counts(small_content, small_i
     sheet = openpyxl.load_workbook(small_reports / "consolidated.xlsx")[sheet_title("Summary", "readiness")]
     header = [c.value for c in sheet[4]]
     assert header[:6] == ["Result", "Responses", "Mean", "Minimum", "Maximum", "Spread (SD)"]
-    assert header[6:] == ["Beginning", "Developing", "Established", "Advanced"]
+    assert header[6:] == ["Beginning", "Developing", "Established", "Advanced", "Provisional"]
     overall = next([c.value for c in row] for row in sheet.iter_rows(min_row=5) if row[0].value == "Overall readiness")
-    scores = [f.scores["overall"] for f in small_import.files if f.form == "readiness" and "overall" in f.scores]
+    readiness = [f for f in small_import.files if f.form == "readiness" and f.status in ("accepted", "accepted_with_warnings")]
+    scores = [f.scores["overall"] for f in readiness if "overall" in f.scores]
     assert overall[1] == len(scores) and overall[2] == pytest.approx(sum(scores) / len(scores), abs=0.005)
-    assert sum(overall[6:]) == len(scores)
+    assert sum(overall[6:10]) == len(scores)
+    assert overall[10] == sum("overall" in f.provisional for f in readiness)
+
+
+def test_a_provisional_result_has_no_score_or_level_in_the_reports_and_says_what_is_missing(small_content, tmp_path):
+    form = small_content.form("risk")
+    partial = FileResult(
+        "returned/partial.xlsx", "p" * 64, "accepted_with_warnings", form="risk", version=form.version, lang="en"
+    )
+    partial.answers = {"use_case_name": "Triage", "uses_personal_data": "yes", "privacy_likelihood": "2", "privacy_severity": "2"}
+    card = score_form(form, partial.answers)
+    partial.scores, partial.provisional = card.scores, card.provisional
+    partial.levels = {r.key: {"id": r.level.id, "label": r.level.label.get("en")} for r in card.results if r.final and r.level}
+    assert "overall" in partial.provisional and "overall" not in partial.scores
+    write_reports(small_content, ImportResult([partial]), tmp_path)
+    rows = [
+        [c.value for c in row] for row in openpyxl.load_workbook(tmp_path / "consolidated.xlsx")["Scores"].iter_rows(min_row=2)
+    ]
+    overall = next(r for r in rows if r[4] == "overall")
+    assert overall[6] is None and overall[7] in (None, "") and overall[8] == "provisional: 1 of 2 inputs known"
+    privacy = next(r for r in rows if r[4] == "privacy")
+    assert (privacy[6], privacy[7], privacy[8]) == (4, "Low", None)
 
 
 def test_import_log_sheet_lists_every_file_including_duplicates_and_rejections(small_reports, small_import):

@@ -21,30 +21,10 @@ from aitk_forms.store import FileRecord, ResponseRecord, StoreError, open_store,
 from aitk_forms.store.database import PostgresDatabase, filesystem_type, is_network_filesystem, open_sqlite
 from aitk_forms.store.records import to_json
 from aitk_forms.store.schema import migrate
+from conftest import postgresql_spec
 from store_worker import order, synthetic
 
 WORKER = Path(__file__).with_name("store_worker.py")
-
-
-@pytest.fixture(scope="session")
-def pg_cluster():
-    """One PostgreSQL cluster per test process (each xdist worker starts its own)."""
-    why = pg_server.missing()
-    if why:
-        if os.environ.get("CI") == "true":
-            pytest.fail(why)
-        pytest.skip(why)
-    cluster = pg_server.Cluster().start()
-    yield cluster
-    cluster.stop()
-
-
-def postgresql_spec(request, monkeypatch, tmp_path) -> str:
-    cluster = request.getfixturevalue("pg_cluster")
-    # The password reaches libpq only through the environment, never through the URL.
-    monkeypatch.setenv("PGPASSWORD", pg_server.PASSWORD)
-    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
-    return cluster.new_database()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -104,9 +84,9 @@ def kept(store, **filters) -> list[str]:
 
 def test_a_new_store_records_every_migration_it_applied_and_reopening_applies_nothing(spec):
     with open_store(spec) as store:
-        assert store.info().schema_version == 2
+        assert store.info().schema_version == 3
     first = sql(spec, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
-    assert [row[:2] for row in first] == [(1, "initial"), (2, "management")]
+    assert [row[:2] for row in first] == [(1, "initial"), (2, "management"), (3, "campaigns")]
     with open_store(spec):
         pass
     assert sql(spec, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version") == first
@@ -133,7 +113,7 @@ def test_opening_a_store_left_at_an_older_schema_migrates_it_and_keeps_its_data(
     old.close()
     assert sql(spec, "SELECT version FROM schema_migrations") == [(1,)]
     with open_store(spec) as store:
-        assert store.info().schema_version == 2
+        assert store.info().schema_version == 3
         found = store.known(sha("old"))
         assert found.response.answers == {"gone_question": "x"}  # an answer to a question later versions removed
         assert kept(store) == [sha("old")]
@@ -234,7 +214,7 @@ def test_the_postgresql_password_comes_from_PGPASSWORD_or_pgpass(request, monkey
     pgpass.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     with open_store(url) as store:
-        assert store.info().schema_version == 2
+        assert store.info().schema_version == 3
 
 
 # Files and responses.

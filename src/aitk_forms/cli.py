@@ -8,45 +8,20 @@ from pathlib import Path
 
 import click
 
-from . import __version__, i18n, importer, resources
+from . import __version__, i18n, importer, recording, resources
 from . import build as builder
+from .campaign.status import status_of_rounds
+from .cli_common import CONTENT_OPTION, STORE_OPTION, opened_store, store_line
+from .cli_common import codes as _codes
+from .cli_common import content_name as _content_name
+from .cli_common import load as _load
 from .errors import ContentError, MissingDependency, UsageError, printable
 from .formats import CODECS, RenderOptions
 from .load import load_content
 from .model import Content
 from .reports import write_reports
+from .reports.trends import trends_for
 from .sample import write_samples
-
-CONTENT_OPTION = click.option(
-    "--content",
-    "content_dir",
-    default=None,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the content YAML and its translations (default: ./content when it exists, else the bundled content).",
-)
-
-
-def _codes(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
-
-
-def _load(content_dir: Path | None) -> Content:
-    """Load the content, or print every problem as file:line: message and exit 1."""
-    folder, _ = resources.choose_content(content_dir)
-    if not folder.is_dir():
-        raise click.UsageError(f"no content folder at '{folder}'")
-    try:
-        return load_content(folder)
-    except ContentError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(str(diagnostic), err=True)
-        click.echo(f"{len(error.diagnostics)} problem(s) in {folder}", err=True)
-        sys.exit(1)
-
-
-def _content_name(content_dir: Path | None) -> str:
-    """How a summary line names the content used: its folder, or "bundled content"."""
-    return resources.choose_content(content_dir)[1]
 
 
 def _version_text() -> str:
@@ -112,6 +87,7 @@ def forms(content_dir: Path) -> None:
 @click.option(
     "--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="Paper size of the printed pack."
 )
+@click.option("--round", "round_label", help="Write this round into every file's identity and show it on the form.")
 def build(
     content_dir: Path,
     out: Path,
@@ -120,6 +96,7 @@ def build(
     format_names: str | None,
     allow_partial: bool,
     paper: str,
+    round_label: str | None,
 ) -> None:
     """Write OUT/<lang>/<form>.xlsx|.docx|.pdf and OUT/<lang>/pack.pdf."""
     content = _load(content_dir)
@@ -130,27 +107,54 @@ def build(
     except UsageError as error:
         raise click.UsageError(str(error)) from None
     with click.progressbar(length=len(jobs), label="Building", file=sys.stderr) as bar:
-        written = builder.build(content, jobs, progress=lambda job: bar.update(1), options=RenderOptions(paper=paper))
+        written = builder.build(
+            content, jobs, progress=lambda job: bar.update(1), options=RenderOptions(paper=paper, round=round_label)
+        )
     for path in written:
         click.echo(str(path))
-    click.echo(f"{len(written)} files written to {out} from the {_content_name(content_dir)}", err=True)
+    click.echo(f"{len(written)} files written to {out} (content: {_content_name(content_dir)})", err=True)
+
+
+class ReturnsLocation(click.ParamType):
+    """A file or folder that exists, or an imaps://user@host/FOLDER mailbox."""
+
+    name = "PATH|imaps://user@host/FOLDER"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and value.lower().startswith("imaps://"):
+            return value
+        return click.Path(exists=True, path_type=Path).convert(value, param, ctx)
 
 
 @main.command(name="import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=ReturnsLocation())
 @CONTENT_OPTION
 @click.option(
     "--out", default="report", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Report folder."
 )
+@STORE_OPTION
+@click.option("--round", "round_label", help="The round of returns whose file names none (a file's own round wins).")
 @click.option("--json", "as_json", is_flag=True, help="Print the machine-readable result on standard output.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file has warnings, not only when one is rejected.")
-def import_(paths: tuple[Path, ...], content_dir: Path, out: Path, as_json: bool, strict: bool) -> None:
-    """Read returned forms (files or folders), check and score them, and write reports to OUT."""
+def import_(
+    paths: tuple[Path, ...], content_dir: Path, out: Path, store_option: str | None, round_label: str | None, as_json: bool,
+    strict: bool,
+) -> None:  # fmt: skip
+    """Read returned forms (files, folders, .eml/mbox/Maildir/.msg mail, or an imaps:// folder read-only with the
+    password from AITK_IMAP_PASSWORD), check and score them, keep them in the store, and write reports to OUT for
+    the rounds this import touched."""
     content = _load(content_dir)
     files = importer.discover(paths)
-    with click.progressbar(length=len(files), label="Importing", file=sys.stderr) as bar:
-        result = importer.import_files(content, files, progress=bar.update)
-    written = write_reports(content, result, out)
+    with opened_store(store_option) as store:
+        with click.progressbar(length=len(files), label="Importing", file=sys.stderr) as bar:
+            result = importer.import_files(content, files, progress=bar.update, store=store, round_label=round_label)
+        if store is not None:
+            rounds = sorted({f.round for f in result.files if f.round and f.status != "rejected"})
+            result.responses = recording.stored_results(store, content, rounds)
+            result.trends = trends_for(store, content, rounds)
+            result.campaign = status_of_rounds(store.campaigns, rounds)
+        written = write_reports(content, result, out)
+        where = store_line(store)
     for f in result.files:
         if f.status == "rejected":
             click.echo(f"{printable(f.path, 300)}: rejected: {f.reason}", err=True)
@@ -159,7 +163,7 @@ def import_(paths: tuple[Path, ...], content_dir: Path, out: Path, as_json: bool
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
     reports = ", ".join(p.name for p in written)
-    click.echo(f"{result.summary_line()}; reports: {reports} in {out}; content: {_content_name(content_dir)}", err=True)
+    click.echo(f"{result.summary_line()}; reports: {reports} in {out}; {where}; content: {_content_name(content_dir)}", err=True)
     summary = result.summary()
     failed = summary["rejected"] > 0 or (strict and summary["accepted_with_warnings"] > 0)
     sys.exit(1 if failed else 0)
@@ -175,12 +179,16 @@ def import_(paths: tuple[Path, ...], content_dir: Path, out: Path, as_json: bool
 @click.option(
     "--out", default="samples", show_default=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder."
 )
-def sample(content_dir: Path, count: int, built: Path, out: Path) -> None:
+@click.option(
+    "--round", "round_label",
+    help="Build the forms with this round in their identity (into --build) and answer as the same units would in it.",
+)  # fmt: skip
+def sample(content_dir: Path, count: int, built: Path, out: Path, round_label: str | None) -> None:
     """Fill built forms with varied, realistic answers in every format (a demo set, a load generator)."""
     content = _load(content_dir)
     with click.progressbar(length=count, label="Filling", file=sys.stderr) as bar:
-        written = write_samples(content, built, out, count, progress=lambda path: bar.update(1))
-    click.echo(f"{len(written)} filled forms written to {out} from the {_content_name(content_dir)}", err=True)
+        written = write_samples(content, built, out, count, progress=lambda path: bar.update(1), round_label=round_label)
+    click.echo(f"{len(written)} filled forms written to {out} (content: {_content_name(content_dir)})", err=True)
 
 
 @main.command()
@@ -248,3 +256,12 @@ def status(content_dir: Path, min_coverage: float | None) -> None:
     if short:
         click.echo(f"below {min_coverage:g}%: {', '.join(short)}", err=True)
         sys.exit(1)
+
+
+from .cli_campaign import campaign_group  # noqa: E402
+from .cli_store import export, report, store_group  # noqa: E402 - the commands register on `main`
+
+main.add_command(report)
+main.add_command(export)
+main.add_command(store_group)
+main.add_command(campaign_group)

@@ -10,85 +10,83 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from . import inbox, recording
 from .errors import UnreadableFile, printable
 from .limits import FILE_MEMORY_BYTES, FILE_SECONDS, MAX_WORKERS
+from .mail import mail_kind
 from .model import Content
-from .problems import Problem
+from .outcomes import ACCEPTED, FileResult, ImportResult
 from .returns import Response, read_response
 from .scoring import score_form
+from .store.records import unit_key
 from .validate import check_presence
 
-STATUSES = ("accepted", "accepted_with_warnings", "duplicate", "rejected")
 FAILURES = {
     MemoryError: "reading it needed more memory than the limit: it is not one of our forms, or it was made to harm",
     RecursionError: "its structure nests or loops too deeply to be read: it is not one of our forms, or it is damaged",
 }
 
 
-@dataclass
-class FileResult:
-    path: str
-    sha256: str
-    status: str = "rejected"
-    reason: str | None = None
-    problems: list[Problem] = field(default_factory=list)
-    format: str | None = None
-    form: str | None = None
-    version: str | None = None
-    lang: str | None = None
-    answers: dict = field(default_factory=dict)
-    scores: dict = field(default_factory=dict)
-    levels: dict = field(default_factory=dict)
-    respondent: tuple[str, ...] = ()
-
-    def as_json(self) -> dict:
-        return {
-            "path": self.path, "sha256": self.sha256, "status": self.status, "reason": self.reason,
-            "problems": [{"question": p.question, "message": p.message} for p in self.problems],
-            "format": self.format, "form": self.form, "version": self.version, "lang": self.lang,
-            "answers": self.answers, "scores": self.scores, "levels": self.levels,
-        }  # fmt: skip
-
-
-@dataclass
-class ImportResult:
-    files: list[FileResult]
-
-    def summary(self) -> dict[str, int]:
-        counts = {status: sum(f.status == status for f in self.files) for status in STATUSES}
-        return {"files": len(self.files), **counts}
-
-    def summary_line(self) -> str:
-        s = self.summary()
-        return (
-            f"{s['files']} files: {s['accepted']} accepted, {s['accepted_with_warnings']} with warnings, "
-            f"{s['duplicate']} duplicates, {s['rejected']} rejected"
-        )
-
-    def as_json(self) -> dict:
-        return {"files": [f.as_json() for f in self.files], "summary": self.summary()}
-
-
-def discover(paths: Iterable[Path]) -> list[Path]:
-    """Every file under the given files and folders, each once, in a stable order."""
-    found: dict[str, Path] = {}
+def discover(paths: Iterable[Path | str]) -> list[Path | str]:
+    """Every file under the given files and folders, each once, in a stable order; a Maildir folder is one
+    mailbox, and an imaps:// location is kept as it is."""
+    found: dict[str, Path | str] = {}
     for path in paths:
-        candidates = [path] if path.is_file() else (p for p in path.rglob("*") if p.is_file())
-        for candidate in candidates:
-            if not any(part.startswith(".") for part in candidate.relative_to(path).parts if path.is_dir()):
+        if isinstance(path, str) and inbox.is_mail_location(path):
+            found.setdefault(path, path)
+            continue
+        path = Path(path)
+        if path.is_file() or mail_kind(path) == "maildir":
+            found.setdefault(str(path.resolve()), path)
+            continue
+        maildirs = [d for d in path.rglob("*") if d.is_dir() and mail_kind(d) == "maildir"]
+        for candidate in [*maildirs, *(p for p in path.rglob("*") if p.is_file())]:
+            hidden = any(part.startswith(".") for part in candidate.relative_to(path).parts)
+            inside = any(d in candidate.parents for d in maildirs)
+            if not hidden and not inside:
                 found.setdefault(str(candidate.resolve()), candidate)
-    return sorted(found.values(), key=lambda p: str(p))
+    return sorted(found.values(), key=str)
 
 
-def import_files(content: Content, paths: Iterable[Path], progress: Callable[[int], None] | None = None) -> ImportResult:
-    """Read every file under `paths`, each in a worker process bounded in time and memory, one result per file."""
-    results = read_isolated(content, discover(paths), progress)
-    mark_duplicates(results)
-    return ImportResult(results)
+def import_files(
+    content: Content,
+    paths: Iterable[Path],
+    progress: Callable[[int], None] | None = None,
+    store=None,
+    round_label: str | None = None,
+) -> ImportResult:
+    """Read every file under `paths`, each in a worker process bounded in time and memory, one result per file.
+
+    With a store, a file it already holds is reported `known` and not read again, every other file is
+    recorded in its own transaction, and the store decides duplicates across every import."""
+    with inbox.private_workdir() as work:
+        located = [p for p in discover(paths) if store is None or isinstance(p, str) or not store.holds_path(p)]
+        files, listed = inbox.arrivals(located, Path(work))
+        results: list[FileResult | None] = [None] * len(files)
+        unread = []
+        for index, arrival in enumerate(files):
+            stored = store.known(_sha256_or_empty(arrival.disk)) if store is not None else None
+            if stored is not None:
+                results[index] = recording.known_result(Path(arrival.shown), stored)
+                if progress:
+                    progress(1)
+            else:
+                unread.append(index)
+        read = read_isolated(content, [files[i].disk for i in unread], progress)
+        for index, result in zip(unread, read, strict=True):
+            result.path, result.source = files[index].shown, files[index].source
+            results[index] = recording.with_round(result, round_label)
+        if store is None:
+            mark_duplicates(results)
+            return ImportResult(results + listed)
+        for index in unread:
+            recording.record(store, results[index], recording.file_size(files[index].disk), files[index].source, content)
+        recording.settle(store, [results[i] for i in unread])
+    return ImportResult(results + listed)
 
 
 def read_file(content: Content, path: Path) -> FileResult:
@@ -147,34 +145,43 @@ def _accept(result: FileResult, response: Response) -> None:
         result.status, result.reason = "rejected", "; ".join(p.message for p in errors[:3])
         return
     card = score_form(form, answers)
-    result.scores = card.scores
+    result.scores, result.provisional, result.findings = card.scores, card.provisional, card.findings
     result.levels = {
-        r.key: {"id": r.level.id, "label": r.level.label.get(result.lang)} for r in card.results if r.level is not None
+        r.key: {"id": r.level.id, "label": r.level.label.get(result.lang)} for r in card.results if r.final and r.level
     }
+    result.round = response.identity.round
+    result.unit = response.identity.unit or unit_of(form, answers)
     result.respondent = tuple(_normalise(answers.get(q)) for q in form.respondent)
     result.status = "accepted_with_warnings" if problems else "accepted"
 
 
+def unit_of(form, answers: dict) -> str | None:
+    """The unit assessed, as the form's unit questions were answered (agency · unit), or None."""
+    parts = [" ".join(str(answers[q]).split()) for q in form.unit if isinstance(answers.get(q), str) and answers[q].strip()]
+    return " · ".join(parts) or None
+
+
 def mark_duplicates(results: list[FileResult]) -> None:
-    """The same file twice, or two files for one respondent and form: the more complete (then the first) wins."""
+    """Without a store: the same file twice, or two returns for one form, round and unit: the one with most
+    answers is kept, then the lowest SHA-256, whatever order the files came in (INTERFACES)."""
     by_hash: dict[str, FileResult] = {}
     for result in results:
         first = by_hash.setdefault(result.sha256, result)
         if first is not result:
             _set_aside(result, f"the same file as {first.path}")
-    by_respondent: dict[tuple, FileResult] = {}
+    by_unit: dict[tuple, FileResult] = {}
     for result in results:
-        if result.status not in ("accepted", "accepted_with_warnings") or not any(result.respondent):
+        if result.status not in ACCEPTED or not result.unit:
             continue
-        key = (result.form, result.respondent)
-        kept = by_respondent.get(key)
+        key = (result.form, result.round, unit_key(result.unit))
+        kept = by_unit.get(key)
         if kept is None:
-            by_respondent[key] = result
-        elif len(result.answers) > len(kept.answers):
-            _set_aside(kept, f"a more complete return from the same respondent is {result.path}")
-            by_respondent[key] = result
+            by_unit[key] = result
+        elif (-len(result.answers), result.sha256) < (-len(kept.answers), kept.sha256):
+            _set_aside(kept, f"a more complete return for the same unit and round is {result.path}")
+            by_unit[key] = result
         else:
-            _set_aside(result, f"the same respondent and form as {kept.path}, which is kept")
+            _set_aside(result, f"the same form, round and unit as {kept.path}, which is kept")
 
 
 def _set_aside(result: FileResult, reason: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import build as builder
 from . import i18n
-from .formats import CODECS
+from .formats import CODECS, RenderOptions
 from .model import Content, Form, Question
 from .scoring import visible_questions
 
@@ -37,9 +37,10 @@ SENTENCES = (
 )  # fmt: skip
 
 
-def sample_answers(form: Form, seed: int, completeness: float = 0.9) -> dict:
-    """Answers to `form` as one respondent might give them; `completeness` is the share answered."""
-    rng = random.Random(f"{form.id}:{seed}")
+def sample_answers(form: Form, seed: int, completeness: float = 0.9, variant: str = "") -> dict:
+    """Answers to `form` as one respondent might give them; `completeness` is the share answered. The seed
+    names the unit; `variant` (a round) changes the answers, so one unit answers differently in each round."""
+    rng = random.Random(f"{form.id}:{seed}:{variant}" if variant else f"{form.id}:{seed}")
     tendency = rng.random()  # a respondent answers consistently high or low
     answers: dict = {}
     for q in form.questions():
@@ -95,7 +96,12 @@ def _text(q: Question, rng: random.Random, seed: int) -> str:
 
 
 def write_samples(
-    content: Content, built: Path, out: Path, count: int, progress: Callable[[Path], None] | None = None
+    content: Content,
+    built: Path,
+    out: Path,
+    count: int,
+    progress: Callable[[Path], None] | None = None,
+    round_label: str | None = None,
 ) -> list[Path]:
     """`count` filled forms in `out`, cycling through forms, languages and fillable formats.
 
@@ -103,8 +109,8 @@ def write_samples(
     """
     formats = [codec.name for codec in CODECS.fillable()]
     langs = [lang for lang in content.languages if i18n.is_complete(content, lang)]
-    missing = [job for job in builder.plan(content, built, langs, None, formats) if not job.path.exists()]
-    builder.build(content, missing)
+    missing = [job for job in builder.plan(content, built, langs, None, formats) if not job.path.exists() or round_label]
+    builder.build(content, missing, options=RenderOptions(round=round_label))
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for seed in range(count):
@@ -114,7 +120,7 @@ def write_samples(
         codec = CODECS[name]
         target = out / f"{seed + 1:05d}-{form.id}-{lang}{codec.suffix}"
         source = built / lang / codec.output_name(form.id)
-        codec.fill(content, form, lang, source, target, sample_answers(form, seed))
+        codec.fill(content, form, lang, source, target, sample_answers(form, seed, variant=round_label or ""))
         written.append(target)
         if progress:
             progress(target)

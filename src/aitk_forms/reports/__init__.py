@@ -7,10 +7,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..importer import ImportResult
 from ..model import Content
+from ..outcomes import ImportResult
 from .importlog import write_log
 from .narrative import write_docx, write_pdf
+from .story import build_story
+from .summary import summarise
 from .workbook import write_workbook
 
 # Each report: its file name and the function that writes it.
@@ -27,8 +29,13 @@ def write_reports(content: Content, result: ImportResult, out: Path) -> list[Pat
     out.mkdir(parents=True, exist_ok=True)
     sweep_temporary_files(out)
     written = []
+    # The responses are summarised once and the narrative built once, for every report that shows them.
+    summary = summarise(content, result)
+    story = build_story(content, result, summary)
+    prepared = {write_workbook: {"summary": summary}, write_docx: {"story": story}, write_pdf: {"story": story}}
     for name, writer in WRITERS:
-        written.append(write_atomic(out / name, lambda path, w=writer: w(content, result, path)))
+        extra = prepared.get(writer, {})
+        written.append(write_atomic(out / name, lambda path, w=writer, x=extra: w(content, result, path, **x)))
     return written
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from ..importer import ImportResult
 from ..model import Content
+from ..outcomes import ImportResult
 from .cells import safe_text
 
 COLUMNS = ("path", "sha256", "status", "reason", "format", "form", "version", "lang", "answers", "problems")

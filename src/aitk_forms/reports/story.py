@@ -12,11 +12,13 @@ from functools import cache
 import yaml
 from jinja2 import Environment, StrictUndefined
 
-from ..importer import ImportResult
 from ..model import Content
+from ..outcomes import ImportResult
 from ..resources import template_folder
 from .charts import Chart, charts_for
 from .summary import FormSummary, ReportSummary, ResultSummary, printable, summarise
+from .trends import Trends
+from .trends_text import change_counts, listed_changes
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,12 @@ def number(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def build_story(content: Content, result: ImportResult) -> Story:
+def build_story(content: Content, result: ImportResult, summary: ReportSummary | None = None) -> Story:
     """The whole report: title, overview, a section per form, and the import log as an annex."""
-    summary = summarise(content, result)
+    summary = summary or summarise(content, result)
     story = Story(say("title"))
     story.blocks += [Heading(1, story.title), Paragraph(say("subtitle", name=content.name, version=content.version), "subtitle")]
-    story.blocks += _overview(summary)
+    story.blocks += _overview(summary) + _changes(result.trends)
     figures = 0
     for form in summary.forms:
         blocks, figures = _form_section(form, figures)
@@ -125,6 +127,25 @@ def _overview(summary: ReportSummary) -> list:
     )
     blocks.append(Table(headers, tuple(rows), (False, True, True, False), widths=(4, 2, 2, 3)))
     return blocks
+
+
+def _changes(trends: Trends | None) -> list:
+    """Changes since the previous round (reports/trends.py), regressions first; unchanged results are counted."""
+    if trends is None or trends.previous is None or not trends.forms:
+        return []
+    counts = {kind.replace(" ", "_"): count for kind, count in change_counts(trends).items()}
+    rounds = {"previous": trends.previous, "latest": trends.latest}
+    blocks: list = [Heading(2, say("changes_title", **rounds)), Paragraph(say("changes_intro", **rounds, **counts))]
+    rows = listed_changes(trends)
+    if rows:
+        headers = tuple(say(f"column_{k}", **rounds) for k in ("change", "form", "unit", "result", "previous", "latest"))
+        blocks.append(Table(headers, tuple(rows[:CHANGE_ROWS]), (False,) * 6, widths=(3.2, 2.6, 3.2, 2.6, 2.2, 2.2)))
+    if len(rows) > CHANGE_ROWS:
+        blocks.append(Paragraph(say("changes_more", count=len(rows) - CHANGE_ROWS)))
+    return blocks
+
+
+CHANGE_ROWS = 300  # the rest are on the "Changes" sheet of consolidated.xlsx
 
 
 def _form_section(form: FormSummary, figures: int) -> tuple[list, int]:
@@ -174,11 +195,12 @@ def _results_table(form: FormSummary) -> Table:
     rows = []
     for r in results:
         span = f"{number(r.minimum)}–{number(r.maximum)}" if r.minimum is not None else "–"
-        rows.append((r.label, str(r.scored), number(r.mean), span, number(r.spread)) + tuple(str(lv.count) for lv in r.levels))
-    numeric = (False,) + (True,) * (len(headers) - 1 + len(levels))
-    widths = (2.8, 2.0, 1.3, 1.6, 1.5) + (2.2,) * len(levels)
+        counts = tuple(str(lv.count) for lv in r.levels) + (str(r.provisional),)
+        rows.append((r.label, str(r.scored), number(r.mean), span, number(r.spread)) + counts)
+    numeric = (False,) + (True,) * (len(headers) + len(levels))
+    widths = (2.6, 1.8, 1.2, 1.5, 1.4) + (2.0,) * len(levels) + (1.9,)
     return Table(
-        headers + tuple(lv.label for lv in levels),
+        headers + tuple(lv.label for lv in levels) + (say("column_provisional"),),
         tuple(rows),
         numeric,
         caption=say("results_caption", form=form.title),
@@ -239,7 +261,7 @@ def _annex(result: ImportResult) -> list:
     a thousand rows would bury the few that matter (all are in import-log.csv and consolidated.xlsx)."""
     headers = tuple(say(k) for k in ("column_file", "column_status", "column_form", "column_language", "column_reason"))
     rows = []
-    attention = [f for f in result.files if f.status != "accepted"]
+    attention = [f for f in result.files if f.status not in ("accepted", "known")]
     for f in attention[:ANNEX_ROWS]:
         problems = [f"{p.question}: {p.message}" if p.question else p.message for p in f.problems]
         shown = problems[:ANNEX_PROBLEMS] + (

@@ -11,8 +11,8 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from ..importer import FileResult, ImportResult
 from ..model import Content, Form, ResultRule
+from ..outcomes import FileResult, ImportResult
 
 REPORT_LANG = "en"
 ACCEPTED = ("accepted", "accepted_with_warnings")
@@ -43,6 +43,7 @@ class ResultSummary:
     spread: float | None  # population standard deviation; 0 for a single response
     levels: tuple[LevelCount, ...]
     recommendation: str | None = None  # the section's recommendation, where the result is one section's
+    provisional: int = 0  # responses where this result is not final yet: no score, no level
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def summarise(content: Content, result: ImportResult) -> ReportSummary:
     """Everything the reports show about `result`, forms in the content's order."""
     forms = []
     for form in content.forms:
-        responses = tuple(f for f in result.files if f.form == form.id and f.status in ACCEPTED)
+        responses = tuple(f for f in result.covered() if f.form == form.id)
         if responses:
             forms.append(summarise_form(form, responses))
     return ReportSummary(content, result.summary(), tuple(forms))
@@ -145,6 +146,7 @@ def summarise_result(form: Form, rule: ResultRule, responses: tuple[FileResult, 
         spread=round(statistics.pstdev(scores), 2) if scores else None,
         levels=tuple(LevelCount(lv.id, lv.label.get(REPORT_LANG), ids.count(lv.id)) for lv in level_set),
         recommendation=section.recommendation.get(REPORT_LANG) if section and section.recommendation else None,
+        provisional=sum(rule.key in r.provisional for r in responses),
     )
 
 

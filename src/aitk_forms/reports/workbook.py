@@ -8,26 +8,31 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..importer import ImportResult
 from ..model import Content
+from ..outcomes import ImportResult
 from .importlog import COLUMNS, log_rows
 from .package import fixed_time, freeze_package
-from .summary import REPORT_LANG, FormSummary, level_label, respondent_name, summarise
+from .status import write_status_sheet
+from .summary import REPORT_LANG, FormSummary, ReportSummary, level_label, respondent_name, summarise
+from .trends_sheet import add_trend_sheets
 from .workbook_summary import write_summary_sheet
 from .xlsx_cells import WRAP, put_answer, put_text, write_header
 
 
-def write_workbook(content: Content, result: ImportResult, path: Path) -> None:
-    """Write consolidated.xlsx for `result` to `path`."""
-    summary = summarise(content, result)
+def write_workbook(content: Content, result: ImportResult, path: Path, summary: ReportSummary | None = None) -> None:
+    """Write consolidated.xlsx for `result` to `path` (from `summary`, when the caller made it already)."""
+    summary = summary or summarise(content, result)
     book = Workbook()
     book.remove(book.active)
     for form_summary in summary.forms:
         write_summary_sheet(book.create_sheet(sheet_title("Summary", form_summary.form.id)), form_summary)
+    add_trend_sheets(book, result.trends)
     write_scores_sheet(book.create_sheet("Scores"), summary.forms)
     for form_summary in summary.forms:
         write_answers_sheet(book.create_sheet(sheet_title("Answers", form_summary.form.id)), form_summary)
     write_log_sheet(book.create_sheet("Import log"), result)
+    if result.campaign:
+        write_status_sheet(book.create_sheet("Status"), result.campaign)
     book.properties.creator = book.properties.lastModifiedBy = "aitk-forms"
     book.properties.title = "Consolidated responses"
     book.properties.created = book.properties.modified = fixed_time().replace(tzinfo=None)
@@ -59,25 +64,39 @@ def write_answers_sheet(sheet: Worksheet, summary: FormSummary) -> None:
 
 def write_scores_sheet(sheet: Worksheet, forms: tuple[FormSummary, ...]) -> None:
     """Every result of every accepted response, one per row, ready for a filter or a pivot table."""
-    write_header(sheet, 1, ["file", "form", "respondent", "language", "result", "label", "score", "level"],
-                 [28, 11, 40, 10, 22, 34, 9, 24])  # fmt: skip
+    write_header(sheet, 1, ["file", "form", "respondent", "language", "result", "label", "score", "level", "status"],
+                 [28, 11, 40, 10, 22, 34, 9, 24, 30])  # fmt: skip
     row = 2
     for summary in forms:
         form = summary.form
         for response in summary.responses:
             name = respondent_name(form, response)
             for rule in form.results:
-                if rule.key not in response.scores:
+                status = result_status(response, rule.key)
+                if rule.key not in response.scores and not status:
                     continue
                 level = response.levels.get(rule.key, {}).get("id")
                 values = [response.path, form.id, name, response.lang or "", rule.key, rule.label.get(REPORT_LANG)]
                 for column, value in enumerate(values, start=1):
                     put_text(sheet.cell(row, column), value)
-                sheet.cell(row, 7).value = response.scores[rule.key]
+                sheet.cell(row, 7).value = response.scores.get(rule.key)
                 put_text(sheet.cell(row, 8), level_label(form, rule, level) if level else "")
+                put_text(sheet.cell(row, 9), status)
                 row += 1
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:H{max(row - 1, 1)}"
+    sheet.auto_filter.ref = f"A1:I{max(row - 1, 1)}"
+
+
+FINDINGS = {"not_enough_knowledge": "not enough knowledge (most answers were \"Don't know\")",
+            "until_resolved": "until the \"Don't know\" answers are resolved"}  # fmt: skip
+
+
+def result_status(response, key: str) -> str:
+    """What a score cell cannot say: provisional (how much is answered) or a finding."""
+    if key in response.provisional:
+        found = response.provisional[key]
+        return f"provisional: {found['answered']} of {found['needed']} inputs known"
+    return FINDINGS.get(response.findings.get(key, ""), "")
 
 
 def write_log_sheet(sheet: Worksheet, result: ImportResult) -> None:

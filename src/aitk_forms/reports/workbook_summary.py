@@ -32,8 +32,8 @@ def write_summary_sheet(sheet: Worksheet, summary: FormSummary) -> None:
     put_text(sheet["A2"], f"{len(summary.responses)} accepted responses (languages: {languages})")
     rows = list(summary.parts) + [r for r in (summary.overall,) if r is not None]
     levels = summary.parts[0].levels if summary.parts else ()
-    headers = list(STAT_COLUMNS) + [level.label for level in levels]
-    write_header(sheet, TABLE_ROW, headers, [36, 11, 9, 10, 10, 12] + [15] * len(levels))
+    headers = list(STAT_COLUMNS) + [level.label for level in levels] + ["Provisional"]
+    write_header(sheet, TABLE_ROW, headers, [36, 11, 9, 10, 10, 12] + [15] * len(levels) + [12])
     for i, result in enumerate(rows, start=TABLE_ROW + 1):
         _write_result_row(sheet, i, result)
     sheet.freeze_panes = f"A{TABLE_ROW + 1}"
@@ -61,6 +61,7 @@ def _write_result_row(sheet: Worksheet, row: int, result: ResultSummary) -> None
         sheet.cell(row, column).number_format = "0" if column == 2 else "0.00"
     for column, level in enumerate(result.levels, start=len(STAT_COLUMNS) + 1):
         sheet.cell(row, column).value = level.count
+    sheet.cell(row, len(STAT_COLUMNS) + len(result.levels) + 1).value = result.provisional
 
 
 def _means_chart(sheet: Worksheet, summary: FormSummary, anchor: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 
+from . import campaigns
 from .database import Database
 from .duplicates import groups_of, settle_group
 from .records import StoreError, now_utc, to_json, unit_key
@@ -105,6 +106,7 @@ def forget_unit(database: Database, unit: str) -> int:
         database.execute(f"DELETE FROM answers WHERE {of_unit}", (key,))
         count = database.execute("DELETE FROM responses WHERE unit_key = ?", (key,)).rowcount
         database.execute("DELETE FROM aliases WHERE to_key = ? OR from_key = ?", (key, key))
+        campaigns.forget_unit(database, key)
         record(database, "forget", {"unit": unit}, f"{count} responses deleted")
     return count
 

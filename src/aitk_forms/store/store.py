@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import export, management
+from .campaigns import CampaignLedger
 from .database import PASSWORD_ADVICE, Database
 from .duplicates import settle_group
 from .records import (
@@ -47,6 +48,17 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+    def holds_path(self, path: Path) -> bool:
+        """True for the store's own files (a SQLite store and its journal), which an import must not read."""
+        if self.backend != "sqlite":
+            return False
+        own = Path(self.location).resolve()
+        try:
+            candidate = Path(path).resolve()
+        except OSError:
+            return False
+        return candidate.parent == own.parent and candidate.name.startswith(own.name)
 
     def __enter__(self) -> Store:
         return self
@@ -194,6 +206,11 @@ class Store:
     def actions(self) -> list[tuple[str, str, str, str, str]]:
         """What was done to the store by hand: (done_at, done_by, action, args as JSON, result), oldest first."""
         return management.actions(self._db)
+
+    @property
+    def campaigns(self) -> CampaignLedger:
+        """What campaigns sent, drafted and recorded (aitk-forms campaign)."""
+        return CampaignLedger(self._db, lambda unit: management.resolve_unit(self._db, unit))
 
     def export_csv(self, out: Path) -> list[Path]:
         """responses.csv, answers.csv and scores.csv of the kept responses, in `out`."""
