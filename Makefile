@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench setup system-demo system-test clean
+PDFJS := tests/pdfjs/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# pdf.js (npm pdfjs-dist) as a client of the tests; the optional canvas packages are for drawing, not needed.
+$(PDFJS): tests/pdfjs/package-lock.json
+	cd tests/pdfjs && npm ci --omit=optional --no-audit --no-fund
+	touch $(PDFJS)
 
 system-demo:
 	@scripts/system-deps.sh demo
@@ -31,7 +37,7 @@ demo: setup system-demo
 	$(BIN)/python scripts/demo_campaign.py
 	@echo "Forms in build/, filled samples of two rounds in samples/, store demo-store.db, reports of the latest round in report/"
 
-test: setup system-test
+test: setup system-test $(PDFJS)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/pytest -n 2 -q

@@ -8,9 +8,7 @@ from __future__ import annotations
 import os
 import platform
 import resource
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +18,7 @@ from aitk_forms import build as builder
 from aitk_forms import i18n
 from aitk_forms.formats import CODECS
 from aitk_forms.load import load_content
+from benchmarks.pdf_bench import report_field_fonts, report_profile, report_versus_office
 from benchmarks.store import report_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,25 +54,15 @@ def per_form_times(content, out: Path, langs: list[str]) -> dict[tuple[str, str,
     return times
 
 
-def soffice_time(docx: Path) -> float | None:
-    soffice = shutil.which("soffice")
-    if not soffice:
-        return None
-    with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as out:
-        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf"]
-        command += ["--outdir", out, str(docx)]
-        subprocess.run(command, capture_output=True, check=False)  # the first run creates the profile
-        return timed(lambda: subprocess.run(command, capture_output=True, check=False))
-
-
 def main() -> int:
     content = load_content(ROOT / "content")
     langs = i18n.complete_languages(content)
     print(f"Machine: {machine()}")
     print(f"Languages: {', '.join(langs)}\n")
+    bench_langs = ["en", "ar", "zh"] if {"ar", "zh"} <= set(langs) else langs[:1]
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        times = per_form_times(content, out, ["en", "ar", "zh"] if {"ar", "zh"} <= set(langs) else langs[:1])
+        times = per_form_times(content, out, bench_langs)
         print(f"{'format':<6} {'form':<10} {'lang':<4} {'seconds':>8}")
         for (fmt, form, lang), seconds in sorted(times.items()):
             print(f"{fmt:<6} {form:<10} {lang:<4} {seconds:>8.3f}")
@@ -83,15 +72,9 @@ def main() -> int:
             f"\nWhole pack: {len(jobs)} files ({len(langs)} languages, formats {', '.join(CODECS.names())}) "
             f"in {whole:.2f} s with {os.cpu_count()} processes"
         )
-        docx = out / "en" / "risk.docx"
-        if docx.exists() and ("pdf", "risk", "en") in times:
-            office = soffice_time(docx)
-            if office:
-                ours = times[("pdf", "risk", "en")]
-                print(
-                    f"Fillable PDF of 'risk' (en): ours {ours:.2f} s, soffice --convert-to pdf of our .docx {office:.2f} s "
-                    f"(ratio {office / ours:.1f}x)"
-                )
+        report_versus_office(times, out)
+    report_profile(content, sorted({form for _, form, _ in times}), bench_langs)
+    report_field_fonts()
     try:
         from benchmarks.imports import report_import
     except ImportError:

@@ -7,6 +7,8 @@ set -euo pipefail
 
 demo_packages="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig"
 test_packages="$demo_packages libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils poppler-data gettext postgresql dovecot-imapd jing openssl"
+# Node and npm for the pdf.js client of the tests; a Node installed otherwise (NodeSource brings its own npm) is kept.
+command -v npm >/dev/null 2>&1 || test_packages="$test_packages nodejs npm"
 
 case "${1:-}" in
   demo) wanted=$demo_packages ;;

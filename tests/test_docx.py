@@ -159,7 +159,7 @@ def test_each_control_has_the_type_its_question_needs(rendered):
     assert pr["ans_planning_date"].find(f"{w('date')}/{w('dateFormat')}").get(w("val")) == "yyyy-MM-dd"
     assert pr["ans_deployment_checklist__training"].find(w14("checkbox")) is not None
     # Rich text (no type element): a plain-text control lets Writer corrupt mixed-script answers.
-    kinds = {child.tag for child in pr["ans_system_name"]} - {w("rPr"), w("tag"), w("showingPlcHdr")}
+    kinds = {child.tag for child in pr["ans_system_name"]} - {w("rPr"), w("alias"), w("tag"), w("showingPlcHdr")}
     assert kinds == set()
     assert "".join(controls["ans_planning_date"].itertext()) == "Choose a date"
 

@@ -108,7 +108,8 @@ def test_each_scale_is_explained_once_just_before_the_answer_to_its_first_questi
         assert text_of(caption) == f"{small_content.text('question_label', lang)}: {', '.join(on_scale)}"
         assert answer.find("w:bookmarkStart", NS).get(w("name")) == f"ans_{first}"
         rows = [[text_of(cell) for cell in row.iter(w("tc"))] for row in table.iter(w("tr"))]
-        assert rows == [[f"{c.value:g}", c.label.get(lang)] for c in form.question(first).choices]
+        assert rows[0] == [small_content.text("score_label", lang), small_content.text("answer_label", lang)]  # header row
+        assert rows[1:] == [[f"{c.value:g}", c.label.get(lang)] for c in form.question(first).choices]
 
 
 def test_question_numbers_in_a_caption_are_joined_into_runs_within_a_section():

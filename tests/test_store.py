@@ -84,9 +84,10 @@ def kept(store, **filters) -> list[str]:
 
 def test_a_new_store_records_every_migration_it_applied_and_reopening_applies_nothing(spec):
     with open_store(spec) as store:
-        assert store.info().schema_version == 3
+        assert store.info().schema_version == 5
     first = sql(spec, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version")
-    assert [row[:2] for row in first] == [(1, "initial"), (2, "management"), (3, "campaigns")]
+    names = [(1, "initial"), (2, "management"), (3, "campaigns"), (4, "mail_seen"), (5, "file_identity")]
+    assert [row[:2] for row in first] == names
     with open_store(spec):
         pass
     assert sql(spec, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version") == first
@@ -113,7 +114,7 @@ def test_opening_a_store_left_at_an_older_schema_migrates_it_and_keeps_its_data(
     old.close()
     assert sql(spec, "SELECT version FROM schema_migrations") == [(1,)]
     with open_store(spec) as store:
-        assert store.info().schema_version == 3
+        assert store.info().schema_version == 5
         found = store.known(sha("old"))
         assert found.response.answers == {"gone_question": "x"}  # an answer to a question later versions removed
         assert kept(store) == [sha("old")]
@@ -214,7 +215,7 @@ def test_the_postgresql_password_comes_from_PGPASSWORD_or_pgpass(request, monkey
     pgpass.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     with open_store(url) as store:
-        assert store.info().schema_version == 3
+        assert store.info().schema_version == 5
 
 
 # Files and responses.
@@ -595,3 +596,22 @@ def test_a_process_killed_inside_a_transaction_leaves_every_file_whole_or_absent
     added = finish(start_worker(spec, 0, 600, 4))  # the next run finishes the work
     assert {number for number, status in added.items() if status == "known"} == set(stored)
     assert_every_group_keeps_the_rule_s_choice(spec, range(600))
+
+
+# Mail taken and rejected identities.
+
+
+def test_mail_taken_is_remembered_by_place_once_and_a_rejected_files_identity_is_kept(spec):
+    with open_store(spec) as store:
+        imap = "imaps://coordinator@mail.example/Returns"
+        store.mail_seen.remember("", {"<a@x>": [(sha("a"), "inbox.mbox#1/a.xlsx")], "<b@x>": []})
+        store.mail_seen.remember(imap, {"17:1": [(sha("a"), f"{imap}#1/a.xlsx")]})
+        store.mail_seen.remember("", {"<a@x>": []})  # taken again: the first record stands
+        assert store.mail_seen.items("") == {"<a@x>": [(sha("a"), "inbox.mbox#1/a.xlsx")], "<b@x>": []}
+        assert store.mail_seen.items(imap) == {"17:1": [(sha("a"), f"{imap}#1/a.xlsx")]}
+        assert store.mail_seen.items("imaps://coordinator@mail.example/INBOX") == {}
+        rejected = FileRecord(sha("r"), "scan.xlsx", 5, "2026-05-01T08:00:00Z", "rejected", "a cell is missing", "xlsx",
+                              form="risk", round="2026", unit="Cyber Unit")  # fmt: skip
+        store.add(rejected)
+        (seen,) = store.campaigns.rejected("2026-01-01")
+        assert (seen.form, seen.round, seen.unit_key) == ("risk", "2026", unit_key("Cyber Unit"))

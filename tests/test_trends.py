@@ -195,6 +195,16 @@ def test_trends_sheet_shows_each_rounds_means_and_level_counts_as_the_import_sco
             assert high[(name,)] == count, rule.key
 
 
+def test_every_trend_chart_has_alt_text_naming_what_it_draws_and_the_rounds(imported):
+    spreadsheet_drawing = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+    with zipfile.ZipFile(imported["out"]["2026"] / "consolidated.xlsx") as package:
+        drawings = [package.read(n) for n in package.namelist() if n.startswith("xl/drawings/drawing")]
+    texts = [p.get("descr") for d in drawings for p in etree.fromstring(d).iter(f"{spreadsheet_drawing}cNvPr")]
+    lines = [text for text in texts if text and text.startswith("Line chart of the ")]
+    assert len(lines) >= 3 and all(text and "over the rounds 2025, 2026" in text for text in lines), texts
+    assert all(texts), texts
+
+
 def test_trends_sheet_follows_each_units_overall_result_from_round_to_round(imported):
     rows = sheet_rows(imported["out"]["2026"] / "consolidated.xlsx", "Trends")
     units = table(rows, "Overall result per unit and round", labels=2)

@@ -154,7 +154,8 @@ def planted(source: Path, target: Path, part: str, change: Callable[[etree._Elem
 
 
 def first_validation(root):
-    return next(root.iter(s("dataValidation")))
+    """The first validation with a formula (a text answer's validation carries only its input message)."""
+    return next(v for v in root.iter(s("dataValidation")) if v.find(s("formula1")) is not None)
 
 
 def long_list(root):

@@ -43,7 +43,8 @@ def report(content_dir: Path | None, store_option: str | None, round_label: str 
         responses = recording.stored_results(store, content, [chosen])
         trends = trends_for(store, content, [chosen])
         campaign = status_of_rounds(store.campaigns, [chosen])
-        written = write_reports(content, ImportResult(list(responses), responses, trends, campaign), out)
+        # The stored responses stand for this run's files too (the import log lists them), read as they are written.
+        written = write_reports(content, ImportResult(responses, responses, trends, campaign), out)
         where = store_line(store)
     click.echo(
         f"round {chosen}: {len(responses)} responses; reports: {', '.join(p.name for p in written)} in {out}; {where}", err=True

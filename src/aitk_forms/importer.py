@@ -22,7 +22,7 @@ from .model import Content
 from .outcomes import ACCEPTED, FileResult, ImportResult
 from .returns import Response, read_response
 from .scoring import score_form
-from .store.records import unit_key
+from .store.records import saved_order, unit_key
 from .validate import check_presence
 
 FAILURES = {
@@ -65,11 +65,12 @@ def import_files(
     recorded in its own transaction, and the store decides duplicates across every import."""
     with inbox.private_workdir() as work:
         located = [p for p in discover(paths) if store is None or isinstance(p, str) or not store.holds_path(p)]
-        files, listed = inbox.arrivals(located, Path(work))
+        memory = inbox.remembered(store, located)  # mail earlier imports took whole is neither parsed nor fetched
+        files, listed = inbox.arrivals(located, Path(work), memory)
         results: list[FileResult | None] = [None] * len(files)
         unread = []
         for index, arrival in enumerate(files):
-            stored = store.known(_sha256_or_empty(arrival.disk)) if store is not None else None
+            stored = store.known(arrival.sha256 or _sha256_or_empty(arrival.disk)) if store is not None else None
             if stored is not None:
                 results[index] = recording.known_result(Path(arrival.shown), stored)
                 if progress:
@@ -86,6 +87,7 @@ def import_files(
         for index in unread:
             recording.record(store, results[index], recording.file_size(files[index].disk), files[index].source, content)
         recording.settle(store, [results[i] for i in unread])
+        inbox.remember(store, memory)
     return ImportResult(results + listed)
 
 
@@ -141,6 +143,9 @@ def _accept(result: FileResult, response: Response) -> None:
     problems = [replace(p, message=printable(p.message, 400)) for p in found]
     errors = [p for p in problems if p.severity == "error"]
     result.answers, result.problems = answers, problems
+    # The identity is kept for a rejected file too: `campaign status` sets it beside the form that was sent.
+    result.round = response.identity.round
+    result.unit = response.identity.unit or unit_of(form, answers)
     if errors:
         result.status, result.reason = "rejected", "; ".join(p.message for p in errors[:3])
         return
@@ -149,8 +154,7 @@ def _accept(result: FileResult, response: Response) -> None:
     result.levels = {
         r.key: {"id": r.level.id, "label": r.level.label.get(result.lang)} for r in card.results if r.final and r.level
     }
-    result.round = response.identity.round
-    result.unit = response.identity.unit or unit_of(form, answers)
+    result.saved_at = response.saved_at
     result.respondent = tuple(_normalise(answers.get(q)) for q in form.respondent)
     result.status = "accepted_with_warnings" if problems else "accepted"
 
@@ -163,7 +167,8 @@ def unit_of(form, answers: dict) -> str | None:
 
 def mark_duplicates(results: list[FileResult]) -> None:
     """Without a store: the same file twice, or two returns for one form, round and unit: the one with most
-    answers is kept, then the lowest SHA-256, whatever order the files came in (INTERFACES)."""
+    answers is kept, then the latest save time the file records, then the lowest SHA-256, whatever order the
+    files came in (INTERFACES; the store applies the same rule in store/duplicates.py)."""
     by_hash: dict[str, FileResult] = {}
     for result in results:
         first = by_hash.setdefault(result.sha256, result)
@@ -177,11 +182,18 @@ def mark_duplicates(results: list[FileResult]) -> None:
         kept = by_unit.get(key)
         if kept is None:
             by_unit[key] = result
-        elif (-len(result.answers), result.sha256) < (-len(kept.answers), kept.sha256):
+        elif _precedence(result) < _precedence(kept):
             _set_aside(kept, f"a more complete return for the same unit and round is {result.path}")
             by_unit[key] = result
         else:
             _set_aside(result, f"the same form, round and unit as {kept.path}, which is kept")
+
+
+def _precedence(result: FileResult) -> tuple:
+    """Sorts the return the duplicate rule keeps first: most answers, latest save time (none is earliest), lowest hash."""
+    saved = saved_order(result.saved_at)  # equally long strings: inverting each character sorts the later first
+    later_first = "".join(chr(0x10FFFF - ord(c)) for c in saved)
+    return (-len(result.answers), not saved, later_first, result.sha256)
 
 
 def _set_aside(result: FileResult, reason: str) -> None:

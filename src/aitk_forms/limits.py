@@ -21,3 +21,14 @@ MAX_TEXT_CHARS = 100_000  # one typed answer
 FILE_SECONDS = 20  # wall-clock time to read one file, in a worker process that is killed past it
 FILE_MEMORY_BYTES = 1024 * 1024 * 1024  # memory a worker may add to its own while reading one file
 MAX_WORKERS = 8  # reading processes at most, whatever the number of cores
+
+# Mail containers (.eml, mbox, Maildir, .msg, IMAP folders), each opened in a worker process of its own.
+MiB = 1024 * 1024
+MAIL_MESSAGES_PER_MBOX = 100_000
+MAIL_PARTS_PER_MESSAGE = 500
+MAIL_DEPTH = 8  # multiparts, forwarded messages, archives and winmail.dat inside one another
+MAIL_ATTACHMENT_BYTES = MAX_FILE_BYTES  # decoded, the same bound as a returned file on disk
+MAIL_MESSAGE_BYTES = 200 * MiB
+MAIL_ARCHIVES_IN_ARCHIVES = 1  # a zip inside a zip is opened, a zip inside that is not
+MAIL_MESSAGE_SECONDS = 30  # wall-clock time the mail worker may spend on one message before it is stopped
+MAIL_MEMORY_BYTES = 1024 * 1024 * 1024  # memory a mail worker may add to its own while reading one container

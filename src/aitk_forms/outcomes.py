@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -35,6 +37,7 @@ class FileResult:
     unit: str | None = None
     source: dict | None = None  # the message an attachment came from: container, message_id, from, date, subject
     respondent: tuple[str, ...] = ()
+    saved_at: str | None = None  # the save time the file records (ISO 8601): breaks ties between duplicates
 
     def as_json(self) -> dict:
         return {
@@ -52,21 +55,29 @@ class FileResult:
 class ImportResult:
     files: list[FileResult]  # this run's inputs
     # The scored responses the reports cover: from the store, every kept response of the rounds this run
-    # touched; None: the accepted files of this run.
-    responses: list[FileResult] | None = None
+    # touched (recording.StoredResponses, read from the store again whenever iterated); None: the accepted files
+    # of this run.
+    responses: Iterable[FileResult] | None = None
     # Trends and changes across the store's rounds (reports/trends.py); None: no store, nothing to compare.
     trends: Trends | None = None
     # The campaign status of the reported rounds that have a campaign (campaign/status.py): the Status sheet.
     campaign: list[FormStatus] = field(default_factory=list)
 
-    def covered(self) -> list[FileResult]:
+    def covered(self) -> Iterable[FileResult]:
         if self.responses is not None:
             return self.responses
         return [f for f in self.files if f.status in ACCEPTED]
 
+    def covered_of(self, form_id: str) -> Iterable[FileResult]:
+        """The covered responses of one form; from the store, read one at a time (recording.StoredResponses)."""
+        of_form = getattr(self.responses, "of_form", None)
+        if of_form is not None:
+            return of_form(form_id)
+        return (f for f in self.covered() if f.form == form_id)
+
     def summary(self) -> dict[str, int]:
-        counts = {status: sum(f.status == status for f in self.files) for status in STATUSES}
-        return {"files": len(self.files), **counts}
+        found = Counter(f.status for f in self.files)  # one pass: `files` may be read from the store
+        return {"files": len(self.files), **{status: found[status] for status in STATUSES}}
 
     def summary_line(self) -> str:
         s = self.summary()

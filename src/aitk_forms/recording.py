@@ -4,6 +4,7 @@ store reported `known` without being read again, and responses read back from th
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,6 +66,9 @@ def file_record(result: FileResult, size: int, source: dict | None = None) -> Fi
         format=result.format,
         problems=tuple({"question": p.question, "message": p.message} for p in result.problems),
         source=source,
+        form=result.form,
+        round=result.round,
+        unit=result.unit,
     )
 
 
@@ -80,25 +84,46 @@ def response_record(result: FileResult, content_name: str = "aitk") -> ResponseR
         scores=result.scores,
         levels={key: level["id"] for key, level in result.levels.items()},
         provisional=result.provisional,
-        saved_at=None,
+        saved_at=result.saved_at,
         answered=len(result.answers),
     )
 
 
-def stored_results(store: Store, content: Content, rounds: list[str]) -> list[FileResult]:
-    """The kept responses of `rounds`, as the reports read them."""
-    found = []
-    for round_label in rounds:
-        for response in store.responses(round=round_label):
-            result = FileResult(path=response.path, sha256=response.sha256, status="accepted")
-            _copy_response(result, response, content.form(response.form))
-            found.append(result)
-    return found
+def stored_results(store: Store, content: Content, rounds: list[str]) -> StoredResponses:
+    """The kept responses of `rounds`, as the reports read them: streamed from the store, never all held."""
+    return StoredResponses(store, content, rounds)
+
+
+class StoredResponses:
+    """The kept responses of some rounds, read from the store one at a time each time they are iterated, in the
+    store's order (round by round, then form, unit, SHA-256). The store must stay open, and unwritten, meanwhile."""
+
+    def __init__(self, store: Store, content: Content, rounds: list[str]):
+        self.store, self.content, self.rounds = store, content, list(rounds)
+        counts = store.info().counts
+        self._count = sum(n for (_, label), n in counts.items() if label in self.rounds)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[FileResult]:
+        return self._read(None)
+
+    def of_form(self, form_id: str) -> Iterator[FileResult]:
+        return self._read(form_id)
+
+    def _read(self, form_id: str | None) -> Iterator[FileResult]:
+        for round_label in self.rounds:
+            for response in self.store.responses(round=round_label, form=form_id):
+                result = FileResult(path=response.path, sha256=response.sha256, status="accepted")
+                _copy_response(result, response, self.content.form(response.form))
+                yield result
 
 
 def _copy_response(result: FileResult, response: StoredResponse, form: Form | None = None) -> None:
     result.form, result.version, result.lang = response.form, response.version, response.lang
     result.round, result.unit = response.round, response.unit or None
+    result.saved_at = response.saved_at
     result.answers, result.scores, result.provisional = dict(response.answers), dict(response.scores), dict(response.provisional)
     result.levels = {
         key: {"id": level_id, "label": _label(form, key, level_id, response.lang)} for key, level_id in response.levels.items()

@@ -18,6 +18,7 @@ class Response:
     answers: dict  # question id -> choice id, [choice ids], ISO date, number or text; each one valid
     problems: tuple[Problem, ...]
     format: str
+    saved_at: str | None = None  # the save time the file records, for the duplicate rule
 
     @property
     def identity(self) -> Identity:
@@ -35,4 +36,5 @@ def read_response(path: Path | str, content: Content) -> Response:
     codec = sniff(path)
     raw = codec.read(path, content)
     answers, problems = check_values(raw.decision.form, raw.answers)
-    return Response(raw.decision, answers, raw.decision.problems + raw.problems + tuple(problems), codec.name)
+    problems = raw.decision.problems + raw.problems + tuple(problems)
+    return Response(raw.decision, answers, problems, codec.name, raw.saved_at)

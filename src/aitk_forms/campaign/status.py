@@ -2,8 +2,9 @@
 back (returned, with warnings, rejected with its reason, or missing), with dates; as status.csv and as rows for the
 consolidated workbook's Status sheet.
 
-Returns are matched to what was sent by the identity inside the file (form, round and unit); the store keeps no
-identity for a rejected file, so one is matched by the attachment name it was sent under, else by its sender."""
+Returns are matched to what was sent by the identity inside the file (form, round and unit); a rejected file too,
+when its identity could be read. A rejected file without one is matched by the attachment name it was sent under,
+else by its sender."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def campaign_status(ledger: CampaignLedger, round_label: str) -> list[FormStatus
     keys = {(form.form, form.unit): (form.form, ledger.resolve_unit(form.unit)) for form in forms}
     open_forms = [form for form in forms if keys[form.form, form.unit] not in returns]
     since = min(form.drafted_at for form in forms)[:19]  # to the second: times are written with Z or +00:00
-    rejected = match_rejected(ledger.rejected(since), open_forms, respondents)
+    identities = {(form.form, ledger.resolve_unit(form.unit)): form for form in open_forms}
+    rejected = match_rejected(ledger.rejected(since), open_forms, respondents, identities, round_label)
     rows = []
     for form in forms:
         person = respondents.get(form.respondent)
@@ -113,13 +115,24 @@ def respondent_addresses(person: CampaignRespondent) -> set[str]:
 
 
 def match_rejected(
-    rejected: Iterable[ReturnSeen], open_forms: list[CampaignForm], respondents: dict[str, CampaignRespondent]
+    rejected: Iterable[ReturnSeen],
+    open_forms: list[CampaignForm],
+    respondents: dict[str, CampaignRespondent],
+    identities: dict[tuple[str, str], CampaignForm] | None = None,
+    round_label: str | None = None,
 ) -> dict[tuple[str, str], ReturnSeen]:
-    """The latest rejected file for each form not returned: the one carrying a file name the form was sent under,
-    else one sent by the form's respondent when that respondent awaits no other form."""
+    """The latest rejected file for each form not returned: the one whose identity names the form (`identities`:
+    open forms by form id and unit key) in this round; for a file whose identity could not be read, the one carrying
+    a file name the form was sent under, else one sent by the form's respondent when that respondent awaits no other."""
     by_name = {name.casefold(): form for form in open_forms for name in form.attachments}
     found: dict[tuple[str, str], ReturnSeen] = {}
     for seen in rejected:
+        if seen.form is not None and seen.unit_key is not None:  # the file says what it returns: no guessing
+            other_round = seen.round is not None and round_label is not None and seen.round != round_label
+            form = None if other_round else (identities or {}).get((seen.form, seen.unit_key))
+            if form is not None:
+                found[form.form, form.unit] = seen
+            continue
         form = by_name.get(re.split(r"[/\\]", seen.path)[-1].casefold())
         if form is None:
             sender = sender_address(seen.source)

@@ -42,6 +42,7 @@ class RawReturn:
     decision: Decision
     answers: dict
     problems: tuple[Problem, ...] = ()
+    saved_at: str | None = None  # the save time the file records (ISO 8601), for the duplicate rule
 
 
 Render = Callable[["Content", "Form | None", str, Path, RenderOptions], None]

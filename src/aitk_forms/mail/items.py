@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import PurePosixPath
 
-from ..limits import MAX_FILE_BYTES
+from .. import limits as bounds
 
 MiB = 1024 * 1024
 
@@ -39,6 +39,8 @@ REASONS = {
     "message_too_big": "the message is {size}, more than the {limit} limit for one message: not read; " + SAVE,
     "too_many_messages": "the mailbox holds more than {limit} messages; those after number {limit} were not read: "
     "split the mailbox (for example by month) and import the parts",
+    "out_of_memory": "reading the message needed more memory than the limit for reading mail (a hostile message?): it "
+    "was stopped; " + SAVE,
     "damaged_message": "the message is damaged and could not be read ({what}): " + SAVE,
     "damaged_part": "a part of the message is damaged and could not be read ({what}): " + SAVE,
     "boundary": "the message's MIME structure is damaged (the boundary between its parts is missing or wrong), "
@@ -65,12 +67,12 @@ def size_text(size: int) -> str:
 class MailLimits:
     """Bounds on what one mail container may make the reader do; a hostile message exceeds them, a real one never."""
 
-    messages_per_mbox: int = 100_000
-    parts_per_message: int = 500
-    depth: int = 8  # multiparts, forwarded messages, archives and winmail.dat inside one another
-    attachment_bytes: int = MAX_FILE_BYTES  # decoded, the same bound as a returned file on disk
-    message_bytes: int = 200 * MiB
-    archives_in_archives: int = 1  # a zip inside a zip is opened, a zip inside that is not
+    messages_per_mbox: int = bounds.MAIL_MESSAGES_PER_MBOX
+    parts_per_message: int = bounds.MAIL_PARTS_PER_MESSAGE
+    depth: int = bounds.MAIL_DEPTH
+    attachment_bytes: int = bounds.MAIL_ATTACHMENT_BYTES
+    message_bytes: int = bounds.MAIL_MESSAGE_BYTES
+    archives_in_archives: int = bounds.MAIL_ARCHIVES_IN_ARCHIVES
 
 
 DEFAULT_LIMITS = MailLimits()

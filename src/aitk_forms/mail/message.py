@@ -88,6 +88,8 @@ def read_with_headers(
     """read_message() for a caller that has read quick_headers() already."""
     try:
         return _read(raw, headers, container, label, limits, key)
+    except MemoryError:  # the worker's memory limit at work: this message goes, the mailbox's others are still read
+        return [Skipped(label, _quick_source(raw, container, key), "rejected", reason("out_of_memory"))]
     except Exception as error:  # a hostile message must not stop the mailbox: its reason names the damage
         return [Skipped(label, _quick_source(raw, container, key), "rejected", reason("damaged_message", what=_damage(error)))]
 

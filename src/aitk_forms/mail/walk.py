@@ -94,6 +94,8 @@ def walk_part(part: Message, where: Where, found: Found) -> None:
     """Every file inside `part`, into `found`; a damaged part is listed with its reason and the others still read."""
     try:
         _walk(part, where, found)
+    except MemoryError:
+        raise  # the whole message is too much to read, not one damaged part
     except Exception as error:  # one damaged part must not hide the message's other attachments
         found.skip(where.path, "rejected", reason("damaged_part", what=_damage(error)))
 

@@ -8,11 +8,13 @@ respondents' own text (agency, use case) is kept as they wrote it.
 from __future__ import annotations
 
 import re
-import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..model import Content, Form, ResultRule
 from ..outcomes import FileResult, ImportResult
+from .running import Responses, ResultTally
 
 REPORT_LANG = "en"
 ACCEPTED = ("accepted", "accepted_with_warnings")
@@ -75,7 +77,7 @@ class HeatMap:
 class FormSummary:
     form: Form
     title: str
-    responses: tuple[FileResult, ...]  # accepted, in import order
+    responses: Responses  # accepted, in import order (or the store's): read again from their source when iterated
     languages: tuple[tuple[str, int], ...]  # language code, responses
     overall: ResultSummary | None
     parts: tuple[ResultSummary, ...]  # dimensions, principles or stages: the results computed from answers
@@ -98,55 +100,76 @@ class ReportSummary:
 
 
 def summarise(content: Content, result: ImportResult) -> ReportSummary:
-    """Everything the reports show about `result`, forms in the content's order."""
+    """Everything the reports show about `result`, forms in the content's order. Each form's responses are read
+    once, one at a time, into running figures (running.py); the sheets that list them read them again."""
     forms = []
     for form in content.forms:
-        responses = tuple(f for f in result.covered() if f.form == form.id)
-        if responses:
-            forms.append(summarise_form(form, responses))
+        summary = summarise_form(form, lambda form_id=form.id: iter(result.covered_of(form_id)))
+        if summary is not None:
+            forms.append(summary)
     return ReportSummary(content, result.summary(), tuple(forms))
 
 
-def summarise_form(form: Form, responses: tuple[FileResult, ...]) -> FormSummary:
-    summaries = {rule.key: summarise_result(form, rule, responses) for rule in form.results}
-    parts = tuple(summaries[r.key] for r in form.results if _is_part(r))
-    is_risk = bool(parts) and all(form.result(p.key).method == "product" for p in parts)
-    weakest = () if is_risk else _weakest(parts)
-    languages: dict[str, int] = {}
-    for response in responses:
-        languages[response.lang or "?"] = languages.get(response.lang or "?", 0) + 1
-    toolkit = [r.scores[FULL_TOOLKIT] for r in responses if FULL_TOOLKIT in r.scores]
+def summarise_form(form: Form, replay: Callable[[], Iterator[FileResult]]) -> FormSummary | None:
+    """The summary of the responses `replay` yields (None when it yields none), read in one pass."""
+    tallies = {rule.key: ResultTally(rule.key) for rule in form.results}
+    part_rules = [r for r in form.results if _is_part(r)]
+    is_risk = bool(part_rules) and all(r.method == "product" for r in part_rules)
+    languages: Counter[str] = Counter()
+    toolkit, count, cases = Counter(), 0, []
+    cells = HeatCells(form) if is_risk else None
+    for response in replay():
+        count += 1
+        for tally in tallies.values():
+            tally.add(response)
+        languages[response.lang or "?"] += 1
+        if FULL_TOOLKIT in response.scores:
+            toolkit[response.scores[FULL_TOOLKIT] == 1] += 1
+        if is_risk:
+            cases.extend(_risk_case(form, response, part_rules))
+            cells.add(response)
+    if not count:
+        return None
+    summaries = {rule.key: result_summary(form, rule, tallies[rule.key]) for rule in form.results}
+    parts = tuple(summaries[r.key] for r in part_rules)
     return FormSummary(
         form=form,
         title=form.title.get(REPORT_LANG),
-        responses=responses,
+        responses=Responses(replay, count),
         languages=tuple(sorted(languages.items())),
         overall=summaries.get("overall"),
         parts=parts,
         is_risk=is_risk,
-        weakest=weakest,
-        risk_cases=_risk_cases(form, responses, parts) if is_risk else (),
-        heat_map=heat_map(form, responses) if is_risk else None,
-        full_toolkit=(sum(1 for v in toolkit if v == 1), len(toolkit)),
+        weakest=() if is_risk else _weakest(parts),
+        risk_cases=tuple(sorted(cases, key=lambda c: (-c.score, c.name))),
+        heat_map=cells.heat_map() if cells is not None else None,
+        full_toolkit=(toolkit[True], toolkit[True] + toolkit[False]),
     )
 
 
-def summarise_result(form: Form, rule: ResultRule, responses: tuple[FileResult, ...]) -> ResultSummary:
-    scores = [float(r.scores[rule.key]) for r in responses if rule.key in r.scores]
+def summarise_result(form: Form, rule: ResultRule, responses: Iterable[FileResult]) -> ResultSummary:
+    tally = ResultTally(rule.key)
+    for response in responses:
+        tally.add(response)
+    return result_summary(form, rule, tally)
+
+
+def result_summary(form: Form, rule: ResultRule, tally: ResultTally) -> ResultSummary:
+    figures = tally.figures
     level_set = form.level_set(rule.levels) if rule.levels else ()
-    ids = [r.levels[rule.key]["id"] for r in responses if rule.key in r.levels]
     section = next((s for s in form.sections if s.id == rule.section), None)
+    mean, spread = figures.mean(), figures.spread()
     return ResultSummary(
         key=rule.key,
         label=rule.label.get(REPORT_LANG),
-        scored=len(scores),
-        mean=round(statistics.fmean(scores), 2) if scores else None,
-        minimum=min(scores) if scores else None,
-        maximum=max(scores) if scores else None,
-        spread=round(statistics.pstdev(scores), 2) if scores else None,
-        levels=tuple(LevelCount(lv.id, lv.label.get(REPORT_LANG), ids.count(lv.id)) for lv in level_set),
+        scored=figures.count,
+        mean=round(mean, 2) if mean is not None else None,
+        minimum=figures.minimum,
+        maximum=figures.maximum,
+        spread=round(spread, 2) if spread is not None else None,
+        levels=tuple(LevelCount(lv.id, lv.label.get(REPORT_LANG), tally.levels[lv.id]) for lv in level_set),
         recommendation=section.recommendation.get(REPORT_LANG) if section and section.recommendation else None,
-        provisional=sum(rule.key in r.provisional for r in responses),
+        provisional=tally.provisional,
     )
 
 
@@ -178,59 +201,71 @@ def _weakest(parts: tuple[ResultSummary, ...]) -> tuple[ResultSummary, ...]:
     return tuple(sorted(scored, key=lambda p: p.mean)[:WEAKEST])
 
 
-def _risk_cases(form: Form, responses: tuple[FileResult, ...], parts: tuple[ResultSummary, ...]) -> tuple[RiskCase, ...]:
+def _risk_case(form: Form, response: FileResult, part_rules: list[ResultRule]) -> list[RiskCase]:
+    """The response as a high-risk case (a list of one), or an empty list."""
     overall = form.result("overall")
-    cases = []
-    for response in responses:
-        level = response.levels.get("overall", {}).get("id")
-        if overall is None or level not in HIGH_RISK:
-            continue
-        principles = tuple(
-            (p.label, response.scores[p.key], level_label(form, form.result(p.key), response.levels[p.key]["id"]))
-            for p in parts
-            if response.levels.get(p.key, {}).get("id") in HIGH_RISK
-        )
-        toolkit = response.scores.get(FULL_TOOLKIT)
-        cases.append(
-            RiskCase(
-                name=respondent_name(form, response),
-                path=response.path,
-                score=response.scores["overall"],
-                level=level_label(form, overall, level),
-                level_id=level,
-                principles=tuple(sorted(principles, key=lambda p: -p[1])),
-                full_toolkit=None if toolkit is None else toolkit == 1,
-            )
-        )
-    return tuple(sorted(cases, key=lambda c: (-c.score, c.name)))
+    level = response.levels.get("overall", {}).get("id")
+    if overall is None or level not in HIGH_RISK:
+        return []
+    principles = tuple(
+        (rule.label.get(REPORT_LANG), response.scores[rule.key], level_label(form, rule, response.levels[rule.key]["id"]))
+        for rule in part_rules
+        if response.levels.get(rule.key, {}).get("id") in HIGH_RISK
+    )
+    toolkit = response.scores.get(FULL_TOOLKIT)
+    case = RiskCase(
+        name=respondent_name(form, response),
+        path=response.path,
+        score=response.scores["overall"],
+        level=level_label(form, overall, level),
+        level_id=level,
+        principles=tuple(sorted(principles, key=lambda p: -p[1])),
+        full_toolkit=None if toolkit is None else toolkit == 1,
+    )
+    return [case]
 
 
-def heat_map(form: Form, responses: tuple[FileResult, ...]) -> HeatMap | None:
+def heat_map(form: Form, responses: Iterable[FileResult]) -> HeatMap | None:
     """Likelihood (first question of each product) against severity (second), counted over every principle."""
-    rules = [r for r in form.results if r.method == "product" and len(r.questions) == 2]
-    if not rules:
-        return None
-    first, second = (form.question(q) for q in rules[0].questions)
-    rows = [c for c in first.choices if c.value is not None]
-    columns = [c for c in second.choices if c.value is not None]
-    counts = [[0] * len(columns) for _ in rows]
-    row_index = {c.value: i for i, c in enumerate(rows)}
-    column_index = {c.value: i for i, c in enumerate(columns)}
+    cells = HeatCells(form)
     for response in responses:
-        for rule in rules:
+        cells.add(response)
+    return cells.heat_map()
+
+
+class HeatCells:
+    """The heat map's counts, kept while the responses stream past."""
+
+    def __init__(self, form: Form):
+        self.form = form
+        self.rules = [r for r in form.results if r.method == "product" and len(r.questions) == 2]
+        first, second = (form.question(q) for q in self.rules[0].questions) if self.rules else (None, None)
+        self.rows = [c for c in first.choices if c.value is not None] if first else []
+        self.columns = [c for c in second.choices if c.value is not None] if second else []
+        self.counts = [[0] * len(self.columns) for _ in self.rows]
+        self.row_index = {c.value: i for i, c in enumerate(self.rows)}
+        self.column_index = {c.value: i for i, c in enumerate(self.columns)}
+
+    def add(self, response: FileResult) -> None:
+        for rule in self.rules:
             if rule.key not in response.scores:  # not scored: unanswered, or hidden by its condition
                 continue
-            likelihood, severity = (form.question(q).value_of(str(response.answers.get(q))) for q in rule.questions)
-            if likelihood in row_index and severity in column_index:
-                counts[row_index[likelihood]][column_index[severity]] += 1
-    levels = form.level_set(rules[0].levels or "")
-    return HeatMap(
-        rows=tuple(c.label.get(REPORT_LANG) for c in rows),
-        columns=tuple(c.label.get(REPORT_LANG) for c in columns),
-        row_values=tuple(c.value for c in rows),
-        column_values=tuple(c.value for c in columns),
-        counts=tuple(tuple(r) for r in counts),
-        level_ids=tuple(
-            tuple(next((lv.id for lv in levels if lv.contains(r.value * c.value)), "") for c in columns) for r in rows
-        ),
-    )
+            likelihood, severity = (self.form.question(q).value_of(str(response.answers.get(q))) for q in rule.questions)
+            if likelihood in self.row_index and severity in self.column_index:
+                self.counts[self.row_index[likelihood]][self.column_index[severity]] += 1
+
+    def heat_map(self) -> HeatMap | None:
+        if not self.rules:
+            return None
+        levels = self.form.level_set(self.rules[0].levels or "")
+        rows, columns = self.rows, self.columns
+        return HeatMap(
+            rows=tuple(c.label.get(REPORT_LANG) for c in rows),
+            columns=tuple(c.label.get(REPORT_LANG) for c in columns),
+            row_values=tuple(c.value for c in rows),
+            column_values=tuple(c.value for c in columns),
+            counts=tuple(tuple(r) for r in self.counts),
+            level_ids=tuple(
+                tuple(next((lv.id for lv in levels if lv.contains(r.value * c.value)), "") for c in columns) for r in rows
+            ),
+        )

@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .chart_alt import describe
 from .charts import level_colour
 from .summary import HIGH_RISK
 from .trends import FormTrend, ResultSeries, Standing, Trends
@@ -68,6 +69,8 @@ def _means_block(sheet: Worksheet, top: int, trend: FormTrend, rounds: tuple[str
         chart = _line_chart(f"{form_title(trend)}: {measure.lower()} by round", measure)
         _plot(sheet, chart, 1, len(rounds), first, first + len(parts) - 1, top + 1)
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, _top_of_scale(form, parts[0].key)
+        what_lines = "stage" if stages else "dimension"
+        describe(chart, f"Line chart of the {measure.lower()} of each {what_lines} of the {form_title(trend)}, {_over(rounds)}.")
         sheet.add_chart(chart, f"{get_column_letter(len(rounds) + 3)}{top}")
     return top + max(len(rows) + 4, CHART_ROWS) + 2
 
@@ -84,6 +87,7 @@ def _risk_block(sheet: Worksheet, top: int, trend: FormTrend, rounds: tuple[str,
     if parts:
         chart = _line_chart(f"{form_title(trend)}: use cases at high or extremely high risk", "Use cases")
         _plot(sheet, chart, 1, len(rounds), first, first + len(parts) - 1, top + 1)
+        describe(chart, f"Line chart of the use cases at high or extremely high risk, one line per principle, {_over(rounds)}.")
         sheet.add_chart(chart, f"{get_column_letter(len(rounds) + 4)}{top}")
     top += max(len(rows) + 4, CHART_ROWS) + 2
     ordered = [overall] + [s for s in trend.results if s is not overall and s.levels] if overall else list(trend.results)
@@ -100,6 +104,8 @@ def _risk_block(sheet: Worksheet, top: int, trend: FormTrend, rounds: tuple[str,
         _plot(sheet, chart, 2, len(rounds), first, first + len(overall.levels) - 1, top + 1)
         for series, (level, _) in zip(chart.series, overall.levels, strict=True):
             series.graphicalProperties.line.solidFill = level_colour(level).lstrip("#")
+        label = result_label(form, overall.key)
+        describe(chart, f"Line chart of the use cases at each level of the {label}, one line per level, {_over(rounds)}.")
         sheet.add_chart(chart, f"{get_column_letter(len(rounds) + 4)}{top}")
     return top + max(len(rows) + 4, CHART_ROWS) + 2
 
@@ -120,6 +126,11 @@ def _table(sheet: Worksheet, top: int, title: str, labels: tuple[str, ...], roun
             sheet.cell(row, column).value = value
             sheet.cell(row, column).number_format = "0" if isinstance(value, int) else "0.00"
     return top + 3
+
+
+def _over(rounds: tuple[str, ...]) -> str:
+    """The end of a chart's alt text: the rounds it spans and where its numbers are."""
+    return f"over the rounds {', '.join(rounds)}; the numbers are in the table beside the chart"
 
 
 def _line_chart(title: str, y_title: str) -> LineChart:

@@ -10,6 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Content
 from ..outcomes import ImportResult
+from .chart_alt import chart_descriptions, write_chart_descriptions
 from .importlog import COLUMNS, log_rows
 from .package import fixed_time, freeze_package
 from .status import write_status_sheet
@@ -37,6 +38,7 @@ def write_workbook(content: Content, result: ImportResult, path: Path, summary: 
     book.properties.title = "Consolidated responses"
     book.properties.created = book.properties.modified = fixed_time().replace(tzinfo=None)
     book.save(path)
+    write_chart_descriptions(Path(path), chart_descriptions(book))
     freeze_package(Path(path))
 
 

@@ -12,7 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .charts import level_colour
+from .chart_alt import describe
+from .charts import level_colour, levels_chart, means_chart
 from .summary import FormSummary, ResultSummary
 from .xlsx_cells import put_text, write_header
 
@@ -83,7 +84,7 @@ def _means_chart(sheet: Worksheet, summary: FormSummary, anchor: str) -> None:
     chart.y_axis.delete = chart.x_axis.delete = False  # openpyxl 3.1 otherwise hides the axes in Excel
     chart.legend = None
     chart.width, chart.height = 18, 11
-    sheet.add_chart(chart, anchor)
+    sheet.add_chart(describe(chart, means_chart(summary).alt), anchor)
 
 
 def _levels_chart(sheet: Worksheet, summary: FormSummary, count: int, anchor: str) -> None:
@@ -104,7 +105,7 @@ def _levels_chart(sheet: Worksheet, summary: FormSummary, count: int, anchor: st
     chart.y_axis.delete = chart.x_axis.delete = False
     chart.y_axis.title = "Responses"
     chart.width, chart.height = 20, max(9, 0.75 * count + 3)
-    sheet.add_chart(chart, anchor)
+    sheet.add_chart(describe(chart, levels_chart(summary).alt), anchor)
 
 
 def _heat_map(sheet: Worksheet, summary: FormSummary, top: int) -> None:

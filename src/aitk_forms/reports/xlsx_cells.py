@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Form
 from ..xlsx_limits import CELL_TEXT, excel_length
+from ..xlsx_titles import mark_column_titles
 
 KEPT_OF_LONG_TEXT = 32_000  # UTF-16 code units of a longer text kept in a cell; the store keeps it all
 HEADER = Font(bold=True)
@@ -56,3 +57,4 @@ def write_header(sheet: Worksheet, row: int, values: list[str], widths: list[flo
         cell.font, cell.fill, cell.alignment = HEADER, HEADER_FILL, WRAP
         if widths:
             sheet.column_dimensions[get_column_letter(column)].width = widths[column - 1]
+    mark_column_titles(sheet, row)

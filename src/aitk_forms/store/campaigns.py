@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .database import Database
 from .records import now_utc, to_json, unit_key
@@ -75,8 +75,9 @@ class ReturnSeen:
     reason: str | None
     problems: tuple[dict, ...]
     source: dict | None
-    form: str | None = None  # None for a rejected file: the store keeps no identity for it
+    form: str | None = None  # None for a rejected file whose identity could not be read
     unit_key: str | None = None
+    round: str | None = None  # a rejected file's round, when its identity named one
 
 
 class CampaignLedger:
@@ -204,11 +205,12 @@ class CampaignLedger:
         """Rejected files seen since `since` (ISO 8601), oldest first; forgotten ones (no path) left out."""
         c = self._db.collate
         rows = self._db.rows(
-            "SELECT sha256, path, seen_at, status, reason, problems, source, NULL, NULL FROM files "
+            "SELECT sha256, path, seen_at, status, reason, problems, source, form, unit, round FROM files "
             f"WHERE status = 'rejected' AND path <> '' AND seen_at >= ? ORDER BY seen_at{c}, sha256{c}",
             (since,),
         )
-        return [_seen(row) for row in rows]
+        # The identity a rejected file declared, its unit filed under the same key as returns (aliases followed).
+        return [replace(_seen(row[:8] + (self._resolve(row[8]) if row[8] else None,)), round=row[9]) for row in rows]
 
 
 def forget_unit(database: Database, key: str) -> None:

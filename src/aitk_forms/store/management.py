@@ -102,7 +102,12 @@ def forget_unit(database: Database, unit: str) -> int:
         of_unit = "sha256 IN (SELECT sha256 FROM responses WHERE unit_key = ?)"
         note = f"response deleted on {now_utc()} (aitk-forms store forget)"
         # Paths, mail senders and problem messages can name people: they go with the answers.
-        database.execute(f"UPDATE files SET path = '', reason = ?, problems = '[]', source = NULL WHERE {of_unit}", (note, key))
+        cleared = "path = '', reason = ?, problems = '[]', source = NULL, form = NULL, round = NULL, unit = NULL"
+        database.execute(f"UPDATE files SET {cleared} WHERE {of_unit}", (note, key))
+        # A rejected file keeps the identity it declared (no response): it names the unit too.
+        named = database.rows("SELECT sha256, unit FROM files WHERE unit IS NOT NULL")
+        for sha256 in [sha256 for sha256, text in named if resolve_unit(database, text) == key]:
+            database.execute(f"UPDATE files SET {cleared} WHERE sha256 = ?", (note, sha256))
         database.execute(f"DELETE FROM answers WHERE {of_unit}", (key,))
         count = database.execute("DELETE FROM responses WHERE unit_key = ?", (key,)).rowcount
         database.execute("DELETE FROM aliases WHERE to_key = ? OR from_key = ?", (key, key))

@@ -32,6 +32,9 @@ class FileRecord:
     format: str | None
     problems: tuple[dict, ...] = ()  # ({"question": ..., "message": ...}, ...)
     source: dict | None = None  # mail provenance, or None
+    form: str | None = None  # the identity the file declared, when it could be read (rejected files too)
+    round: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .records import StoreError, now_utc
 
 # The tables a store owns; a database holding some of them without a migration record is not ours to touch.
 OWN_TABLES = {"files", "responses", "answers", "forms", "aliases", "actions"}
-OWN_TABLES |= {"campaign_respondents", "campaign_forms", "campaign_messages", "campaign_sends"}
+OWN_TABLES |= {"campaign_respondents", "campaign_forms", "campaign_messages", "campaign_sends", "mail_seen"}
 _NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
 
 

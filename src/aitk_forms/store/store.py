@@ -13,6 +13,7 @@ from . import export, management
 from .campaigns import CampaignLedger
 from .database import PASSWORD_ADVICE, Database
 from .duplicates import settle_group
+from .mailseen import MailSeen
 from .records import (
     ACCEPTED,
     READ_STATUSES,
@@ -81,8 +82,8 @@ class Store:
         with self._db.transaction():
             self._db.lock_shared()
             inserted = self._db.execute(
-                "INSERT INTO files (sha256, path, size, seen_at, read_status, status, reason, format, problems, source) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                "INSERT INTO files (sha256, path, size, seen_at, read_status, status, reason, format, problems, source, "
+                "form, round, unit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                 file_row(file),
             ).rowcount
             if not inserted:
@@ -212,6 +213,11 @@ class Store:
         """What campaigns sent, drafted and recorded (aitk-forms campaign)."""
         return CampaignLedger(self._db, lambda unit: management.resolve_unit(self._db, unit))
 
+    @property
+    def mail_seen(self) -> MailSeen:
+        """The messages imports have taken from mailboxes and IMAP folders, so none is parsed or fetched twice."""
+        return MailSeen(self._db)
+
     def export_csv(self, out: Path) -> list[Path]:
         """responses.csv, answers.csv and scores.csv of the kept responses, in `out`."""
         return export.write_csv(self.responses(), Path(out))
@@ -220,7 +226,10 @@ class Store:
 def file_row(file: FileRecord) -> tuple:
     source = None if file.source is None else to_json(file.source)
     problems = to_json(list(file.problems))
-    return (file.sha256, file.path, file.size, file.seen_at, file.status, file.status, file.reason, file.format, problems, source)
+    return (
+        *(file.sha256, file.path, file.size, file.seen_at, file.status, file.status, file.reason, file.format, problems),
+        *(source, file.form, file.round, file.unit),
+    )
 
 
 def answer_rows(answers: dict) -> list[tuple[str, int, str]]:

@@ -1,7 +1,11 @@
 """The table that explains an answer scale (each point's value, label and meaning), shown at the
-first question on that scale and captioned with the questions that use it."""
+first question on that scale and captioned with the questions that use it; its header row is marked
+as one (`w:tblHeader`) for screen readers."""
 
 from __future__ import annotations
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from ...model import Form, Question
 from ...wording import colon
@@ -42,8 +46,15 @@ def write_legend(writer: DocumentWriter, questions: list[Question]) -> None:
     writer.paragraph(f"{writer.text(title)} ({caption})" if title else caption, "Caption")
     choices = questions[0].choices
     described = any(c.description for c in choices)
-    table = writer.table(len(choices), 3 if described else 2)
-    for row, choice in zip(table.rows, choices, strict=True):
+    table = writer.table(len(choices) + 1, 3 if described else 2)
+    headers = ("score_label", "answer_label", "help_label")[: len(table.columns)]
+    for cell, key in zip(table.rows[0].cells, headers, strict=True):
+        writer.cell_text(cell, writer.ui(key), "Help")
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    # marked as the header row: announced with each cell by screen readers, repeated after a page break
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    for row, choice in zip(table.rows[1:], choices, strict=True):
         value = "" if choice.value is None else f"{choice.value:g}"
         writer.cell_text(row.cells[0], value, "Help")
         writer.cell_text(row.cells[1], writer.text(choice.label), "Help")

@@ -20,6 +20,7 @@ from ...limits import MAX_PART_BYTES
 from ...model import Content, Form
 from ...problems import Problem, problem
 from ..codec import Probe, RawReturn
+from ..saved import ooxml_saved_at
 from . import sdt
 from .answers import PLACEHOLDER_KEYS, decode_answer
 from .properties import CUSTOM_PART, read_custom_properties
@@ -34,19 +35,19 @@ SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
 def read(path: Path | str, content: Content) -> RawReturn:
     """The identity decision, raw answers by question id and the format's problems of a filled form."""
     path = Path(path)
-    document, properties = _parts(path)
+    document, properties, saved_at = _parts(path)
     decision = decide(properties, content)
     problems: list[Problem] = []
     controls = answer_controls(document, control_names(decision.form))
     answers = _answers(decision.form, controls, _placeholders(content), problems)
-    return RawReturn(decision, answers, tuple(problems))
+    return RawReturn(decision, answers, tuple(problems), saved_at)
 
 
 def sniff(probe: Probe) -> bool:
     return "word/document.xml" in probe.zip_names
 
 
-def _parts(path: Path) -> tuple[etree._Element, dict[str, str]]:
+def _parts(path: Path) -> tuple[etree._Element, dict[str, str], str | None]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -55,7 +56,8 @@ def _parts(path: Path) -> tuple[etree._Element, dict[str, str]]:
         check_zip_limits(archive.infolist())
         document = _parse(archive, DOCUMENT_PART, path)
         custom = _parse(archive, CUSTOM_PART, path, required=False)
-    return document, read_custom_properties(custom) if custom is not None else {}
+        saved_at = ooxml_saved_at(archive)
+    return document, read_custom_properties(custom) if custom is not None else {}, saved_at
 
 
 def _parse(archive: zipfile.ZipFile, name: str, path: Path, required: bool = True) -> etree._Element | None:

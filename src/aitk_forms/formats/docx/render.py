@@ -188,17 +188,22 @@ class FormWriter:
         return condition_instruction(self.content, self.form, question, self.lang, self.numbers) or ""
 
     def answer_control(self, question: Question) -> etree._Element:
+        title = self.control_title(question)
         if question.has_choices:
             labels = [self.text(c.label) for c in question.choices]
             if len(set(labels)) < len(labels):
                 # The reader matches the shown label; two equal labels would be read as the first.
                 labels = [f"{label} ({c.id})" for label, c in zip(labels, question.choices, strict=True)]
             items = list(zip(labels, (c.id for c in question.choices), strict=True))
-            return sdt.dropdown(question.id, items, self.ui("choose_answer"), self.rtl)
+            return sdt.dropdown(question.id, items, self.ui("choose_answer"), self.rtl, title)
         if question.kind == "date":
-            return sdt.date_picker(question.id, self.ui("choose_date"), LOCALES.get(self.lang, self.lang), self.rtl)
+            return sdt.date_picker(question.id, self.ui("choose_date"), LOCALES.get(self.lang, self.lang), self.rtl, title)
         placeholder = self.ui("type_number" if question.kind == "number" else "type_answer")
-        return sdt.rich_text(question.id, placeholder, self.rtl)
+        return sdt.rich_text(question.id, placeholder, self.rtl, title)
+
+    def control_title(self, question: Question) -> str:
+        """The control's title for screen readers: the question's number and label (check boxes carry none)."""
+        return f"{self.numbers[question.id]} {self.text(question.label)}"
 
     def control(self, paragraph: Paragraph, name: str, control: etree._Element) -> None:
         sdt.bookmarked(paragraph._p, name, self.next_bookmark, control)

@@ -69,14 +69,19 @@ def _answer_lead(rtl: bool) -> etree._Element:
     return run
 
 
-def _control(tag: str, rtl: bool, placeholder: str | None) -> tuple[etree._Element, etree._Element, etree._Element]:
-    """An empty `w:sdt` with its tag and run properties; returns (sdt, sdtPr, sdtContent)."""
+def _control(
+    tag: str, rtl: bool, placeholder: str | None, title: str | None = None
+) -> tuple[etree._Element, etree._Element, etree._Element]:
+    """An empty `w:sdt` with its tag and run properties; returns (sdt, sdtPr, sdtContent). The title
+    (`w:alias`) is what a screen reader announces on entering the control."""
     sdt = _el(w("sdt"))
     pr = _el(w("sdtPr"), sdt)
     rpr = _el(w("rPr"), pr)
     _el(w("shd"), rpr, val="clear", color="auto", fill=ANSWER_FILL)
     if rtl:
         _el(w("rtl"), rpr)
+    if title:
+        _el(w("alias"), pr, val=title)
     _el(w("tag"), pr, val=tag)
     if placeholder is not None:
         _el(w("showingPlcHdr"), pr)
@@ -87,15 +92,17 @@ def _control(tag: str, rtl: bool, placeholder: str | None) -> tuple[etree._Eleme
     return sdt, pr, content
 
 
-def rich_text(tag: str, placeholder: str, rtl: bool = False) -> etree._Element:
+def rich_text(tag: str, placeholder: str, rtl: bool = False, title: str | None = None) -> etree._Element:
     """A rich-text control: no type element. (A plain-text `w:text` control lets Writer
     corrupt mixed-script answers.)"""
-    return _control(tag, rtl, placeholder)[0]
+    return _control(tag, rtl, placeholder, title)[0]
 
 
-def dropdown(tag: str, items: list[tuple[str, str]], placeholder: str, rtl: bool = False) -> etree._Element:
+def dropdown(
+    tag: str, items: list[tuple[str, str]], placeholder: str, rtl: bool = False, title: str | None = None
+) -> etree._Element:
     """A drop-down list: each item shows its label (`w:displayText`) and stores its id (`w:value`)."""
-    sdt, pr, _ = _control(tag, rtl, placeholder)
+    sdt, pr, _ = _control(tag, rtl, placeholder, title)
     listing = _el(w("dropDownList"), pr)
     _el(w("listItem"), listing, displayText=placeholder, value="")
     for label, value in items:
@@ -103,9 +110,9 @@ def dropdown(tag: str, items: list[tuple[str, str]], placeholder: str, rtl: bool
     return sdt
 
 
-def date_picker(tag: str, placeholder: str, lang: str, rtl: bool = False) -> etree._Element:
+def date_picker(tag: str, placeholder: str, lang: str, rtl: bool = False, title: str | None = None) -> etree._Element:
     """A date picker writing ISO dates, so the answer reads the same in every language."""
-    sdt, pr, _ = _control(tag, rtl, placeholder)
+    sdt, pr, _ = _control(tag, rtl, placeholder, title)
     date = _el(w("date"), pr)
     _el(w("dateFormat"), date, val="yyyy-MM-dd")
     _el(w("lid"), date, val=lang)

@@ -53,6 +53,10 @@ def apply_styles(document: Document, lang: str, rtl: bool) -> None:
     set_run_fonts(rpr, fonts, hint="eastAsia" if lang.startswith("zh") else None)
     _set_size_cs(rpr, 10.5)
     _set_language(rpr, lang)
+    # the template's defaults say en-US: a style not based on Normal (a table's) would otherwise announce English
+    defaults = document.styles.element.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('lang')}")
+    if defaults is not None:
+        defaults.set(w("val"), LOCALES.get(lang, lang))  # its East Asian and complex-script languages stay
     for name, spec in PARAGRAPH_STYLES.items():
         _paragraph_style(document, name, spec, fonts)
     placeholder = _style(document, "Placeholder Text", WD_STYLE_TYPE.CHARACTER)

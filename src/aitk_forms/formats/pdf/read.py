@@ -13,6 +13,7 @@ from ...limits import MAX_FIELD_DEPTH, MAX_PDF_FIELDS
 from ...model import Content, Question
 from ...problems import Problem, problem
 from ..codec import Probe, RawReturn
+from ..saved import pdf_saved_at
 from .fields import META_PREFIX
 
 MESSAGES = {
@@ -57,9 +58,10 @@ def _read(path: Path, content: Content) -> RawReturn:
         if len(top) > MAX_PDF_FIELDS:
             raise UnreadableFile(MESSAGES["too_many_fields"].format(limit=MAX_PDF_FIELDS))
         fields = _terminal_fields(top)
+        saved_at = pdf_saved_at(pdf.docinfo.get("/ModDate"))
     problems: list[Problem] = []
     answers = {q.id: value for q in decision.form.questions() if (value := _answer(q, fields, problems)) is not None}
-    return RawReturn(decision, answers, tuple(problems))
+    return RawReturn(decision, answers, tuple(problems), saved_at)
 
 
 def sniff(probe: Probe) -> bool:

@@ -14,7 +14,7 @@ from ...model import Content, Form, Question, is_rtl
 from ...outline import outline
 from ...resources import template_folder
 from ...typesetting.fonts import require_fonts
-from ...typesetting.weasy import collector_paused, font_config, stylesheet, weasyprint
+from ...typesetting.weasy import collector_paused, css_string, font_config, stylesheet, weasyprint
 from ...wording import colon, condition_instruction, question_numbers
 from ..codec import DEFAULT_OPTIONS, RenderOptions
 from .field_font import field_font_css, field_font_of
@@ -83,6 +83,7 @@ def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...], optio
         "rtl": is_rtl(lang),
         "fonts": _families(fonts),
         "field_fonts": _field_families(lang, fonts),
+        "page_label": css_string(text("page_label")),  # as in the printed pack: "Page 2 / 7", "الصفحة 2 / 7"
         "title": form.title.get(lang),
         "facts": [
             (text("form_label"), form.title.get(lang)),

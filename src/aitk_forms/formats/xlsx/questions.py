@@ -14,9 +14,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...model import Content, Form, Question
 from ...outline import outline
 from ...wording import colon, condition_instruction, question_numbers
+from ...xlsx_titles import mark_column_titles
 from .cells import QuestionCells, QuestionSheet
 from .formulas import write_calc_columns
 from .lists import YES_LIST, Lists
+from .prompts import prompt_text, prompt_title
 from .style import (
     GROUP_FILL,
     HEADER_FILL,
@@ -106,6 +108,7 @@ def _header(ws: Worksheet, content: Content, form: Form, lang: str, styles: Styl
             color="FFFFFF",
             fill=HEADER_FILL,
         )
+    mark_column_titles(ws, 3)
 
 
 def _banner(ws: Worksheet, row: int, text: str, styles: Styles, fill, size: float) -> int:
@@ -164,27 +167,27 @@ def _plain(value: float) -> str:
 
 
 class _Validations:
-    """The data validations of the answer cells: drop-downs, dates and numbers, refused with a message."""
+    """The data validations of the answer cells: drop-downs, dates and numbers, refused with a message, and
+    an input message on every answer cell naming its question with the first sentence of its guidance."""
 
     def __init__(self, ws: Worksheet, content: Content, lang: str):
         self.ws, self.content, self.lang = ws, content, lang
-        self.yes = self._new("list", YES_LIST, "choose_answer")
 
-    def _new(self, kind: str, formula1: str, message_key: str, formula2: str | None = None) -> DataValidation:
+    def _new(self, cells: QuestionCells, kind: str | None, formula1: str | None, message_key: str, formula2=None):
         message = self.content.text(message_key, self.lang)
         dv = DataValidation(
             type=kind,
             formula1=formula1,
             formula2=formula2,
-            operator=None if kind == "list" else "between",
+            operator=None if kind in ("list", None) else "between",
             allow_blank=True,
-            showErrorMessage=True,
+            showErrorMessage=True,  # an "any value" validation never refuses: only its input message shows
             showInputMessage=True,
             errorStyle="stop",
             errorTitle=self.content.text("answer_label", self.lang)[:32],
-            error=message[:255],
-            promptTitle=self.content.text("answer_label", self.lang)[:32],
-            prompt=message[:255],
+            error=message[:225],
+            promptTitle=prompt_title(self.content, cells.number, self.lang),
+            prompt=prompt_text(self.content, cells.question, self.lang, message_key),
         )
         self.ws.add_data_validation(dv)
         return dv
@@ -192,16 +195,20 @@ class _Validations:
     def add(self, cells: QuestionCells) -> None:
         q, ref = cells.question, f"D{cells.row}"
         if q.kind == "multi_choice":
+            ticks = self._new(cells, "list", YES_LIST, "tick_all")
             for row in cells.choice_rows.values():
-                self.yes.add(f"D{row}")
+                ticks.add(f"D{row}")
         elif q.has_choices:
-            self._new("list", f"opts_{q.id}", "choose_answer").add(ref)
+            self._new(cells, "list", f"opts_{q.id}", "choose_answer").add(ref)
         elif q.kind == "date":
-            self._new("date", "1", "choose_date", LAST_DATE_SERIAL).add(ref)
+            self._new(cells, "date", "1", "choose_date", LAST_DATE_SERIAL).add(ref)
         elif q.kind == "number":
             low = q.minimum if q.minimum is not None else -NUMBER_LIMIT
             high = q.maximum if q.maximum is not None else NUMBER_LIMIT
-            self._new("decimal", _plain(low), "type_number", _plain(high)).add(ref)
+            self._new(cells, "decimal", _plain(low), "type_number", _plain(high)).add(ref)
+        else:
+            # any value: the validation only carries the input message
+            self._new(cells, None, None, "type_answer").add(ref)
 
 
 def _define_names(wb, sheet_name: str, cells: QuestionCells) -> None:

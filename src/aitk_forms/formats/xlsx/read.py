@@ -13,6 +13,7 @@ from ...identity import decide
 from ...model import Content, Form, Question
 from ...problems import Problem, problem
 from ..codec import RawReturn
+from ..saved import ooxml_saved_at
 from .lists import LISTS_SHEET, YES_LIST
 from .package import CELL_REF, MESSAGES, META_SHEET, Package, as_text
 from .questions import question_text
@@ -28,7 +29,7 @@ def read(path: Path | str, content: Content) -> RawReturn:
             problems.append(problem("meta_visible"))
         reader = AnswerReader(package, decision.form, decision.identity.lang, content)
         answers = {q.id: value for q in decision.form.questions() if (value := reader.answer(q)) is not None}
-        return RawReturn(decision, answers, tuple(problems + reader.problems))
+        return RawReturn(decision, answers, tuple(problems + reader.problems), ooxml_saved_at(package.zip))
     finally:
         package.zip.close()
 

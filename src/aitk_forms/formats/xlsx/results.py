@@ -9,6 +9,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ...model import Content, Form
 from ...wording import colon
+from ...xlsx_titles import mark_column_titles
 from .questions import QuestionSheet
 from .result_formulas import HELPER_COLUMNS, STATUS_TEXTS, ResultRow, result_row_formulas
 from .style import HEADER_FILL, MISSING_FILL, Styles, absolute, level_colours, print_setup, protect, put, text_height
@@ -69,6 +70,17 @@ def _span(sheet: QuestionSheet, column: str) -> str:
 def _header_row(ws, row: int, texts: list[str], styles: Styles) -> None:
     for column, text in zip("ABCDE", texts, strict=False):
         put(ws, f"{column}{row}", text, styles, bold=True, color="FFFFFF", fill=HEADER_FILL)
+    mark_column_titles(ws, row)
+
+
+def score_format(form: Form, rule) -> str:
+    """One number format per result, whatever its value: two decimals for a mean (2.00, 0.80, 1.25), whole
+    numbers for a percentage, a verdict and a product of whole scale values; two decimals for any other."""
+    if rule.method == "mean":
+        return "0.00"
+    values = [c.value for q in form.questions() for c in q.choices if c.value is not None]
+    whole = all(float(value).is_integer() for value in values)
+    return "0" if rule.method in ("completeness", "any") or whole else "0.00"
 
 
 def _results_table(wb, ws, row: int, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet) -> int:
@@ -87,6 +99,7 @@ def _results_table(wb, ws, row: int, content: Content, form: Form, lang: str, st
         put(ws, f"A{row}", None, styles)
         put(ws, f"B{row}", rule.label.get(lang), styles, bold=rule.key == "overall")
         put(ws, f"C{row}", cells["C"], styles, bold=True, horizontal="center")
+        ws[f"C{row}"].number_format = score_format(form, rule)
         put(ws, f"D{row}", cells["D"], styles, bold=True, horizontal="center")
         put(ws, f"E{row}", cells["E"], styles, size=9, italic=True)
         for column in HELPER_COLUMNS:

@@ -10,10 +10,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model import is_rtl
 from ...typesetting.fonts import families
+from ...xlsx_limits import SHEET_NAME, excel_length
 
 # Documented in the README: protection keeps questions from being changed by accident, not secret.
 MAINTAINER_PASSWORD = "aitk-forms"
 FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
+OPENING_MARKS = {"«": "»", "“": "”", "(": ")", "「": "」", "《": "》", "（": "）"}
 
 PAPER_FILL = PatternFill("solid", fgColor="F2F4F7")  # every cell that is not an answer
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")
@@ -132,13 +134,34 @@ def print_setup(ws: Worksheet, area: str, styles: Styles, landscape: bool = Fals
 
 def sheet_name(text: str, taken: set[str]) -> str:
     """A valid, unique sheet name made from a translated title (31 characters, no []:*?/\\)."""
-    name = "".join(" " if ch in FORBIDDEN_IN_SHEET_NAMES else ch for ch in text).strip().strip("'")[:31].strip() or "Sheet"
+    name = _cut_at_word("".join(" " if ch in FORBIDDEN_IN_SHEET_NAMES else ch for ch in text).strip().strip("'")) or "Sheet"
     candidate, n = name, 2
     while candidate.casefold() in {t.casefold() for t in taken}:
         candidate = f"{name[:28]} {n}"
         n += 1
     taken.add(candidate)
     return candidate
+
+
+def _cut_at_word(name: str, limit: int = SHEET_NAME) -> str:
+    """`name` within Excel's sheet-name limit, cut after a whole word where it has spaces, and before an
+    opening quotation mark or bracket whose closing one was cut off (no lone « or half a word on the tab).
+    The real remedy is a short title in the content; this keeps a long one readable meanwhile."""
+    if excel_length(name) <= limit:
+        return name
+    cut = name
+    while excel_length(cut) > limit:
+        cut = cut[:-1]
+    if " " in cut.strip() and not name[len(cut)].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    words = cut.split()
+    while len(words) > 1 and len(words[-1]) <= 3 and not words[-1].isupper():
+        words.pop()  # a cut title ends on a word that means something, not on "de", "in" or "في"
+    cut = " ".join(words) if words else cut
+    for opening, closing in OPENING_MARKS.items():
+        if cut.count(opening) > cut.count(closing) and cut[: cut.rfind(opening)].strip():
+            cut = cut[: cut.rfind(opening)]
+    return cut.rstrip(" ,;:-–—'\"")
 
 
 def quoted(sheet: str) -> str:
