@@ -177,3 +177,14 @@ def test_nothing_to_rate_is_no_risk_so_the_full_toolkit_verdict_can_be_no(hidden
     answers = {"core_function": "no", "uses_personal_data": "no"}
     assert outcome(hidden, "risk", answers, "overall") == (True, None, None, 2, 2, None)
     assert outcome(hidden, "risk", answers, "full_toolkit") == (True, 0, "not_required", 2, 2, None)
+
+
+def test_a_heat_map_cell_takes_the_level_its_severity_floor_gives(ruled):
+    from aitk_forms.scoring import floored_level
+
+    form = ruled.form("risk")
+    rule = form.result("privacy")
+    rare = form.question("privacy_likelihood").choice("1")
+    severe, moderate = (form.question("privacy_severity").choice(v) for v in ("5", "3"))
+    assert floored_level(form, rule, 5, (rare, severe)).id == "high"  # 5 is medium by score
+    assert floored_level(form, rule, 3, (rare, moderate)).id == "low"

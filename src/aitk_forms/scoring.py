@@ -7,11 +7,11 @@ with a finding instead of a level ("not enough knowledge"). The Excel formulas r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .model import Form, Level, Question, ResultRule
+from .model import Choice, Form, Level, Question, ResultRule
 
 Answer = str | float | int | list
 Answers = Mapping[str, Answer]
@@ -109,6 +109,17 @@ def level_for(form: Form, rule: ResultRule, score: float | None) -> Level | None
     return next((lv for lv in form.level_set(rule.levels) if lv.contains(score)), None)
 
 
+def floored_level(form: Form, rule: ResultRule, score: float | None, choices: Iterable[Choice]) -> Level | None:
+    """The level of `score`, raised to the highest floor of the chosen answers: what a principle rated with
+    these choices gets (the heat map colours its cells by it)."""
+    levels = {lv.id: lv for lv in form.level_set(rule.levels or "")}
+    level = level_for(form, rule, score)
+    for choice in choices:
+        if choice.floor in levels:
+            level = higher_level(form, rule, level, levels[choice.floor])
+    return level
+
+
 def higher_level(form: Form, rule: ResultRule, a: Level | None, b: Level | None) -> Level | None:
     """The later of two levels in the rule's level set (levels are listed from lowest to highest)."""
     order = [lv.id for lv in form.level_set(rule.levels or "")]
@@ -156,13 +167,8 @@ def _product(values: list[float]) -> float:
 
 def _floor(form: Form, rule: ResultRule, questions: list[Question], answers: Answers) -> Level | None:
     """The highest level the answers' floors demand (severity 5: at least high): raises the level, not the score."""
-    levels = {lv.id: lv for lv in form.level_set(rule.levels or "")}
-    floor = None
-    for q in questions:
-        choice = q.choice(answers[q.id]) if isinstance(answers.get(q.id), str) else None
-        if choice is not None and choice.floor in levels:
-            floor = higher_level(form, rule, floor, levels[choice.floor])
-    return floor
+    chosen = [q.choice(answers[q.id]) for q in questions if isinstance(answers.get(q.id), str)]
+    return floored_level(form, rule, None, [c for c in chosen if c is not None])
 
 
 def _mean_of_questions(form: Form, rule: ResultRule, questions: list[Question], answers: Answers) -> Result:

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..scoring import level_for
 from ..typesetting.fonts import LATIN, require_fonts
 from .summary import REPORT_LANG, FormSummary, HeatMap, ResultSummary
 
@@ -229,9 +230,8 @@ def to_png(chart: Chart, scale: int = 2) -> bytes:
 
 
 def _level_of(summary: FormSummary, part: ResultSummary) -> str:
-    rule = summary.form.result(part.key)
-    levels = summary.form.level_set(rule.levels or "")
-    return next((lv.id for lv in levels if part.mean is not None and lv.contains(part.mean)), "")
+    found = level_for(summary.form, summary.form.result(part.key), part.mean)
+    return found.id if found else ""
 
 
 def _label_width(labels) -> int:

@@ -15,6 +15,7 @@ from jinja2 import Environment, StrictUndefined
 from ..model import Content
 from ..outcomes import ImportResult
 from ..resources import template_folder
+from ..scoring import level_for
 from .charts import Chart, charts_for
 from .summary import FormSummary, ReportSummary, ResultSummary, printable, summarise
 from .trends import Trends
@@ -285,6 +286,5 @@ ANNEX_ROWS = 200  # beyond this a printed list helps nobody; the log files have 
 def _level_of_mean(form: FormSummary, result: ResultSummary) -> str:
     """The level a mean falls in: the level of the typical response, not of any one."""
     rule = form.form.result(result.key)
-    levels = form.form.level_set(rule.levels or "") if rule else ()
-    found = next((lv for lv in levels if result.mean is not None and lv.contains(result.mean)), None)
+    found = level_for(form.form, rule, result.mean) if rule else None
     return found.label.get("en") if found else ""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..model import Content, Form, ResultRule
 from ..outcomes import FileResult, ImportResult
+from ..scoring import floored_level
 from .running import Responses, ResultTally
 
 REPORT_LANG = "en"
@@ -257,7 +258,7 @@ class HeatCells:
     def heat_map(self) -> HeatMap | None:
         if not self.rules:
             return None
-        levels = self.form.level_set(self.rules[0].levels or "")
+        rule = self.rules[0]
         rows, columns = self.rows, self.columns
         return HeatMap(
             rows=tuple(c.label.get(REPORT_LANG) for c in rows),
@@ -265,7 +266,9 @@ class HeatCells:
             row_values=tuple(c.value for c in rows),
             column_values=tuple(c.value for c in columns),
             counts=tuple(tuple(r) for r in self.counts),
-            level_ids=tuple(
-                tuple(next((lv.id for lv in levels if lv.contains(r.value * c.value)), "") for c in columns) for r in rows
-            ),
+            level_ids=tuple(tuple(_id(floored_level(self.form, rule, r.value * c.value, (r, c))) for c in columns) for r in rows),
         )
+
+
+def _id(level) -> str:
+    return level.id if level is not None else ""
