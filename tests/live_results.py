@@ -62,7 +62,9 @@ def expected_cells(content: Content, form: Form, lang: str, answers: dict) -> di
     """What scoring.py says each live cell must show (None for an empty cell)."""
     expected: dict[str, object] = {}
     for result in score_form(form, answers).results:
-        expected[f"score_{result.key}"] = result.score if result.final else None
+        # a verdict (`any`) shows no score: its level says it
+        verdict = form.result(result.key).method == "any"
+        expected[f"score_{result.key}"] = result.score if result.final and not verdict else None
         expected[f"level_{result.key}"] = result.level.label.get(lang) if result.final and result.level else None
         expected[f"status_{result.key}"] = status_text(content, form, result, lang)
     return expected

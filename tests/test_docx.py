@@ -188,11 +188,20 @@ def test_the_title_page_names_form_version_language_and_identifier(small_content
     assert values[1:] == ["1.0", "中文", f"risk-1.0-zh-{form.fingerprint}"]
 
 
-def test_the_footer_shows_the_form_and_the_page_number(rendered):
+def test_the_footer_shows_the_form_title_and_the_page_number_without_codes(small_content, rendered):
     document = docx.Document(str(rendered["readiness", "en"]))
     paragraph = document.sections[0].footer.paragraphs[0]
-    assert "readiness 1.0 · en" in paragraph.text
+    title = small_content.form("readiness").title.get("en")
+    assert paragraph.text.startswith(f"{title}\t")
+    assert "readiness 1.0" not in paragraph.text and "· en" not in paragraph.text
     assert paragraph._p.find(w("fldSimple")).get(w("instr")).strip() == "PAGE"
+
+
+@pytest.mark.parametrize("form_id,lang", CASES)
+def test_title_and_subtitle_are_not_letter_spaced_so_arabic_letters_stay_joined(rendered, form_id, lang):
+    styles = docx.Document(str(rendered[form_id, lang])).styles
+    for name in ("Title", "Subtitle"):
+        assert styles[name].element.find(f"{w('rPr')}/{w('spacing')}") is None, name
 
 
 @pytest.mark.parametrize("form_id,lang", CASES)

@@ -131,6 +131,23 @@ def test_principles_are_the_risk_forms_groups_with_their_sections(small_content,
     assert_in_order(["Human Autonomy", "Privacy", "Lawfulness", "Legitimacy"], principles)
 
 
+def test_principles_come_after_the_readiness_form_just_before_the_risk_assessment(small_content, small_pack):
+    pages = pdf_pages(small_pack("en"))
+    starts = {form.id: next(n for n, page in enumerate(pages) if f"Form: {form.id} " in page) for form in small_content.forms}
+    principles = next(n for n, page in enumerate(pages) if page.lstrip().startswith("The principles behind the Risk Assessment"))
+    assert starts["readiness"] < principles < starts["risk"]
+    contents = next(page for page in pages if page.lstrip().startswith("Contents"))
+    assert_in_order([small_content.form("readiness").title.get("en"), "The principles behind", "Risk Assessment"], contents)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_cover_has_lines_for_the_agency_the_date_and_the_edition_and_dates_name_their_boxes(small_content, small_pack, lang):
+    pages = pdf_pages(small_pack(lang))
+    assert_in_order([small_content.text(key, lang) for key in ("agency_label", "date_label", "edition_label")], pages[0])
+    names = [small_content.text(key, lang) for key in ("year_label", "month_label", "day_label")]
+    assert any(all(name in page for name in names) for page in pages[1:])
+
+
 def test_choices_are_printed_with_the_tick_instruction(small_pack):
     text = comparable("".join(pdf_pages(small_pack("en"))))
     assert comparable("Which data does it use? Tick all that apply. Camera footage Police records Other") in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import statistics
+import tracemalloc
 from dataclasses import fields
 from fractions import Fraction
 
@@ -14,6 +15,7 @@ from aitk_forms.outcomes import ImportResult
 from aitk_forms.recording import StoredResponses, stored_results
 from aitk_forms.reports.running import Figures, sqrt_of_fraction
 from aitk_forms.reports.summary import summarise
+from aitk_forms.reports.workbook import write_workbook
 from aitk_forms.store import open_store
 from test_rounds import filled
 
@@ -59,3 +61,41 @@ def test_a_summary_streamed_from_the_store_equals_one_built_from_the_same_respon
             # Iterating again reads the store again: the same responses, in the same order.
             assert [r.sha256 for r in a.responses] == [r.sha256 for r in b.responses]
             assert [r.sha256 for r in a.responses] == [r.sha256 for r in a.responses]
+
+
+class Repeated:
+    """The same few responses over and over, as a large store yields them: read again on each pass, none held twice."""
+
+    def __init__(self, responses, times):
+        self.responses, self.times = responses, times
+
+    def __iter__(self):
+        for _ in range(self.times):
+            yield from self.responses
+
+    def __len__(self):
+        return len(self.responses) * self.times
+
+
+def _workbook_peak(content, responses, path) -> int:
+    """Peak bytes Python allocated while writing consolidated.xlsx for `responses` (also the import log's files), from
+    a summary made before (the risk cases it lists for the narrative are not the workbook's)."""
+    result = ImportResult(responses, responses)
+    summary = summarise(content, result)
+    tracemalloc.start()
+    try:
+        write_workbook(content, result, path, summary)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_consolidated_workbook_is_written_in_memory_that_does_not_grow_with_the_responses(small_content, tmp_path):
+    filled(small_content, tmp_path / "in", seeds=range(2))
+    accepted = [f for f in import_files(small_content, [tmp_path / "in"]).files if f.status == "accepted"]
+    assert len(accepted) == 4
+    few = _workbook_peak(small_content, Repeated(accepted, 10), tmp_path / "few.xlsx")
+    many = _workbook_peak(small_content, Repeated(accepted, 400), tmp_path / "many.xlsx")
+    # 1,560 more responses: held as cells they took tens of MB; streamed, each row goes to disk as it is written.
+    assert many - few < 1_000_000, (few, many)
+    assert (tmp_path / "many.xlsx").stat().st_size > 4 * (tmp_path / "few.xlsx").stat().st_size

@@ -2,18 +2,22 @@
 
 openpyxl has no alt text for charts and builds each sheet's drawing only while saving, so the text rides on
 the chart object (`describe`) and is written into the drawing's `xdr:cNvPr/@descr` after the save
-(`write_chart_descriptions`). A drawing lists a sheet's charts in the order they were added.
+(`write_chart_descriptions`, or `description_edits` for `package.freeze_package`). A drawing lists a sheet's
+charts in the order they were added. Only the small parts are read: the sheets stay streams.
 """
 
 from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.chart._chart import ChartBase
+
+from .package import freeze_package
 
 XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -40,14 +44,22 @@ def chart_descriptions(book: Workbook) -> dict[str, list[str]]:
 
 
 def write_chart_descriptions(path: Path, descriptions: dict[str, list[str]]) -> None:
-    """Write each chart's alt text into the drawings of the saved workbook at `path`."""
+    """Write each chart's alt text into the drawings of the saved workbook at `path` (and fix its times)."""
+    freeze_package(path, description_edits(path, descriptions))
+
+
+def description_edits(path: Path, descriptions: dict[str, list[str]]) -> dict[str, Callable[[bytes], bytes]]:
+    """Drawing part -> the edit that writes its charts' alt texts, for `package.freeze_package`."""
     with zipfile.ZipFile(path) as package:
-        parts = {info.filename: package.read(info) for info in package.infolist()}
-    for sheet_part, texts in _drawings_by_sheet(parts, descriptions).items():
-        parts[sheet_part] = _with_descriptions(parts[sheet_part], texts)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
-        for name, data in parts.items():
-            package.writestr(name, data)
+        names = set(package.namelist())
+        small = [n for n in names if n == "xl/workbook.xml" or n.endswith(".rels")]
+        parts = {name: package.read(name) for name in small}
+    drawings = _drawings_by_sheet(parts, descriptions)
+    return {part: _edit(texts) for part, texts in drawings.items() if part in names}
+
+
+def _edit(texts: list[str]) -> Callable[[bytes], bytes]:
+    return lambda drawing: _with_descriptions(drawing, texts)
 
 
 def _drawings_by_sheet(parts: dict[str, bytes], descriptions: dict[str, list[str]]) -> dict[str, list[str]]:

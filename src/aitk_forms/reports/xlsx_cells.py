@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Form
@@ -52,9 +53,34 @@ def put_answer(cell: Cell, form: Form, question_id: str, value: object) -> None:
 
 def write_header(sheet: Worksheet, row: int, values: list[str], widths: list[float] | None = None) -> None:
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row, column)
-        put_text(cell, value)
-        cell.font, cell.fill, cell.alignment = HEADER, HEADER_FILL, WRAP
-        if widths:
-            sheet.column_dimensions[get_column_letter(column)].width = widths[column - 1]
+        _header_cell(sheet.cell(row, column), value)
+    if widths:
+        set_widths(sheet, widths)
     mark_column_titles(sheet, row)
+
+
+def header_cells(sheet: WriteOnlyWorksheet, values: list[str]) -> list[Cell]:
+    """A header row for a streamed (write-only) sheet, styled as `write_header` styles one; the caller appends it
+    and names it with `mark_column_titles`."""
+    return [_header_cell(WriteOnlyCell(sheet), value) for value in values]
+
+
+def text_cell(sheet: WriteOnlyWorksheet, value: object, alignment: Alignment | None = None) -> Cell:
+    """A string cell for a streamed sheet (see `put_text`)."""
+    cell = WriteOnlyCell(sheet)
+    put_text(cell, value)
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
+
+
+def set_widths(sheet: Worksheet | WriteOnlyWorksheet, widths: list[float]) -> None:
+    """Column widths from column A on; a streamed sheet needs them before its first row."""
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _header_cell(cell: Cell, value: str) -> Cell:
+    put_text(cell, value)
+    cell.font, cell.fill, cell.alignment = HEADER, HEADER_FILL, WRAP
+    return cell

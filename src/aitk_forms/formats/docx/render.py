@@ -212,7 +212,8 @@ class FormWriter:
     # Around the body
 
     def footer(self) -> None:
-        """Form title and identity on the left, the page number on the right of every page."""
+        """The form title on the left, the page number on the right of every page (the identifier is on the
+        title page: codes in a footer mean nothing to a respondent)."""
         section = self.document.sections[0]
         paragraph = section.footer.paragraphs[0]
         paragraph.style = self.document.styles["Footer"]
@@ -223,7 +224,7 @@ class FormWriter:
         stops.add_tab_stop(Twips(4680), WD_TAB_ALIGNMENT.CLEAR)
         stops.add_tab_stop(Twips(9360), WD_TAB_ALIGNMENT.CLEAR)
         stops.add_tab_stop(section.page_width - section.left_margin - section.right_margin, WD_TAB_ALIGNMENT.RIGHT)
-        self.run(paragraph, f"{self.text(self.form.title)} · {self.form.id} {self.form.version} · {self.lang}\t")
+        self.run(paragraph, f"{self.text(self.form.title)}\t")
         self.run(paragraph, f"{self.ui('page_label')} ")
         page = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
         paragraph._p.append(page)

@@ -127,6 +127,7 @@ def pack_html(content: Content, lang: str, paper: str, fonts: tuple[str, ...]) -
             content=content,
             source=content.source.get(lang),
             principles=_principles(content, lang),
+            principles_form=PRINCIPLES_FORM,
             forms=forms,
         )
     )

@@ -15,7 +15,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from ...identity import Identity
 from ...model import Content, Form
 from ..codec import DEFAULT_OPTIONS, RenderOptions
-from .formulas import plain
+from .bands import band_texts
 from .lists import LISTS_SHEET, add_lists_sheet
 from .package import META_SHEET
 from .questions import add_question_sheet
@@ -101,14 +101,13 @@ def _level_rows(ws, row: int, form: Form, lang: str, styles: Styles) -> int:
     """What each level means: its label, its band of scores and what to do next; return the last row."""
     used = [name for name in dict.fromkeys(r.levels for r in form.results if r.levels)]
     for name in used:
+        # Ranges, not inequalities: LibreOffice reorders "0 ≤ … < 1" in a right-to-left sheet without
+        # mirroring the signs, which reads as nonsense; "0 – 1" reads right in either direction.
+        bands = band_texts(form, name)
         for level in form.level_set(name):
             row += 1
-            upper = level.below if level.below is not None else level.maximum or 0
-            # A range, not an inequality: LibreOffice reorders "0 ≤ … < 1" in a right-to-left sheet without
-            # mirroring the signs, which reads as nonsense; "0 – 1" reads right in either direction.
-            text = f"{plain(level.minimum)} – {plain(upper)}"
-            if level.recommendation:
-                text += f" — {level.recommendation.get(lang)}"
+            recommendation = level.recommendation.get(lang) if level.recommendation else ""
+            text = " — ".join(part for part in (bands[level.id], recommendation) if part)
             put(ws, f"A{row}", level.label.get(lang), styles, bold=True)
             put(ws, f"B{row}", text, styles)
             ws.row_dimensions[row].height = text_height([(text, ABOUT_WIDTHS["B"])])

@@ -72,8 +72,10 @@ def _shown(row: ResultRow, lists: Lists, waiting: str) -> dict[str, object]:
     hidden = f'IF(OR(ISNUMBER({i}),{h}>0),"",{lists.text("not_applicable")})'
     until = f"IF({found}={UNTIL_RESOLVED},{lists.text('until_resolved')},{hidden})"
     final = f"IF({found}={NOT_ENOUGH_KNOWLEDGE},{lists.text('not_enough_knowledge')},{until})"
+    # A verdict (`any`) is yes or no, told by its level; a score of 1 beside it would read as a grade.
+    score = None if row.rule.method == "any" else f'=IF(AND({g}=1,ISNUMBER({i})),{i},"")'
     return {
-        "C": f'=IF(AND({g}=1,ISNUMBER({i})),{i},"")',
+        "C": score,
         "D": level(labels),
         "E": f"=IF({g}=0,{provisional},{final})",
         "F": level(ids),

@@ -16,6 +16,9 @@ from .style import HEADER_FILL, MISSING_FILL, Styles, absolute, level_colours, p
 
 WIDTHS = {"A": 8, "B": 44, "C": 14, "D": 28, "E": 34}
 LEVEL_ID_COLUMN = "F"  # hidden: the level id of a final result, for colours
+# Hidden: how many questions are answered. Level colours wait for the first answer: a blank workbook would
+# otherwise show every stage "0 Incomplete" in red before anyone has had a chance to answer.
+ANSWERED_COLUMN = "G"
 
 
 def add_results_sheet(wb, name: str, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet) -> None:
@@ -50,6 +53,7 @@ def add_results_sheet(wb, name: str, content: Content, form: Form, lang: str, st
     # Conditional formats read cells of their own sheet only (Excel 2007 refuses other sheets).
     ws[f"{LEVEL_ID_COLUMN}3"] = f"={missing}"
     ws.conditional_formatting.add("A3:E3", FormulaRule(formula=[f"${LEVEL_ID_COLUMN}$3>0"], fill=MISSING_FILL))
+    ws[f"{ANSWERED_COLUMN}3"] = f"={answered}"
     row = _results_table(wb, ws, 5, content, form, lang, styles, sheet)
     row = _required_table(ws, row + 1, content, form, lang, styles, sheet)
     print_setup(ws, f"A1:E{row - 1}", styles)
@@ -125,7 +129,8 @@ def _colour_levels(ws, row: int, form: Form, set_name: str | None, levels) -> No
     for level, colour in zip(levels, level_colours(len(levels), higher_is_worse), strict=False):
         fill = PatternFill("solid", fgColor=colour, bgColor=colour)
         ws.conditional_formatting.add(
-            f"C{row}:D{row}", FormulaRule(formula=[f'${LEVEL_ID_COLUMN}${row}="{level.id}"'], fill=fill)
+            f"C{row}:D{row}",
+            FormulaRule(formula=[f'AND(${LEVEL_ID_COLUMN}${row}="{level.id}",${ANSWERED_COLUMN}$3>0)'], fill=fill),
         )
 
 
