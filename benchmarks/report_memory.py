@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.store import ROOT, scored_return
+from benchmarks.store import ROOT, scored_return, timed_report
 
 OUTPUT = ROOT / "benchmarks" / "output" / "report_memory.jsonl"
 
@@ -34,23 +33,10 @@ def fill(store_path: Path, count: int) -> float:
     return time.perf_counter() - started
 
 
-def report(store_path: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of `aitk-forms report` over the store, in a fresh process."""
-    command = [sys.executable, "-m", "aitk_forms", "report", "--store", str(store_path), "--out", str(out)]
-    command += ["--content", str(ROOT / "content")]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = 0  # reaped above
-    if status:
-        raise RuntimeError(f"aitk-forms report failed (status {status}): {process.stderr.read().decode()[-2000:]}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
-
-
 def measure(count: int, folder: Path) -> dict:
     store_path = folder / f"report-{count}.db"
     filling = 0.0 if store_path.exists() else fill(store_path, count)
-    seconds, peak = report(store_path, folder / f"out-{count}")
+    seconds, peak = timed_report(store_path, folder / f"out-{count}")
     code = os.environ.get("PYTHONPATH") or "src"
     return {"responses": count, "code": code, "report_seconds": round(seconds, 2), "peak_mb": round(peak, 1),
             "fill_seconds": round(filling, 1)}  # fmt: skip

@@ -18,22 +18,13 @@ from aitk_forms.formats.docx import render
 from aitk_forms.formats.docx.read import SAFE_PARSER, answer_controls
 from aitk_forms.formats.docx.sdt import W, w, w14
 from aitk_forms.returns import read_response
+from clients.writer_plan import MIXED, NATIVE
 from conftest import FORM_IDS, LANGUAGES, ROOT, require_client, require_uno_python
+from packages import rewrite_part
 
 WRITER_FILL = ROOT / "tests" / "clients" / "writer_fill.py"
 CASES = [(form, lang) for form in FORM_IDS for lang in LANGUAGES]
 NS = {"w": W}
-
-# Answers typed by respondents: each language's own script, and mixed scripts in one answer.
-NATIVE = {
-    "en": "Face matching on station cameras",
-    "fr": "Reconnaissance faciale à l'accueil",
-    "es": "Reconocimiento facial en la comisaría",
-    "ar": "مطابقة الوجوه في كاميرات المراقبة",
-    "ru": "Распознавание лиц на камерах",
-    "zh": "监控摄像头人脸比对",
-}
-MIXED = "Unit 7: مطابقة 人脸比对 Привет (CCTV)"
 
 
 def document_xml(path: Path, part: str = "word/document.xml") -> etree._Element:
@@ -42,16 +33,8 @@ def document_xml(path: Path, part: str = "word/document.xml") -> etree._Element:
 
 
 def rewrite(source: Path, target: Path, change, part: str = "word/document.xml") -> Path:
-    """Copy a .docx, passing one XML part through `change` (which edits the tree in place)."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for item in old.infolist():
-            data = old.read(item)
-            if item.filename == part:
-                root = etree.fromstring(data)
-                change(root)
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            new.writestr(item, data)
-    return target
+    """Copy a .docx, passing one XML part (the document, unless told) through `change`."""
+    return rewrite_part(source, target, part, change)
 
 
 def type_into(root: etree._Element, tag: str, text: str) -> None:

@@ -17,21 +17,12 @@ from aitk_forms.formats.docx.sdt import BOOKMARK_NAME_LIMIT, bookmark_name, w
 from aitk_forms.importer import import_files
 from aitk_forms.returns import read_response
 from aitk_forms.scoring import visible_questions
-from clients.writer_plan import run_writer_batches, split_in_batches, typed_controls
+from clients.writer_plan import MIXED, NATIVE, run_writer_batches, split_in_batches, typed_controls
 from conftest import FORM_IDS, LANGUAGES, require_uno_python
 
 CASES = [(form, lang) for form in FORM_IDS for lang in LANGUAGES]
 # One Writer per core: a batch is one soffice filling its share of the forms one after another.
 BATCHES = max(2, min(4, os.cpu_count() or 2))
-NATIVE = {
-    "en": "Face matching on station cameras",
-    "fr": "Reconnaissance faciale à l'accueil",
-    "es": "Reconocimiento facial en la comisaría",
-    "ar": "مطابقة الوجوه في كاميرات المراقبة",
-    "ru": "Распознавание лиц на камерах",
-    "zh": "监控摄像头人脸比对",
-}
-MIXED = "Unit 7: مطابقة 人脸比对 Привет (CCTV)"
 
 
 def respondent_answers(form, lang: str) -> dict:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from conftest import LANGUAGES
 from office_outputs import build_forms, build_reports
 from ooxml_compatibility import MC, set_aside_optional_markup
 from ooxml_schema import SML, GrammarError, Validator, W, require_validator
+from packages import rewrite_part
 
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 CORE = "docProps/core.xml"
@@ -37,19 +37,6 @@ def clean(real_content, tmp_path_factory) -> dict[str, Path]:
     """The bundled risk form as .xlsx and .docx, untouched."""
     paths = build_forms(real_content, "en", tmp_path_factory.mktemp("clean"))
     return {path.suffix.lstrip("."): path for path in paths if path.stem == "risk"}
-
-
-def planted(source: Path, target: Path, part: str, change: Callable[[etree._Element], None]) -> Path:
-    """A copy of the package at `source` with one XML part passed through `change`."""
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for item in old.infolist():
-            data = old.read(item)
-            if item.filename == part:
-                root = etree.fromstring(data)
-                change(root)
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            new.writestr(item, data)
-    return target
 
 
 def first_styled_paragraph(root: etree._Element) -> etree._Element:
@@ -78,7 +65,7 @@ def test_a_paragraph_property_out_of_schema_order_is_reported(validator, clean, 
     def misorder(root):
         first_styled_paragraph(root).insert(0, jc("center"))  # w:jc belongs after w:pStyle
 
-    findings = validator.validate_package(planted(clean["docx"], tmp_path / "f.docx", "word/document.xml", misorder))
+    findings = validator.validate_package(rewrite_part(clean["docx"], tmp_path / "f.docx", "word/document.xml", misorder))
     assert parts_with_findings(findings) == {"word/document.xml"}
     assert "w:pStyle" in findings[0].message and findings[0].where.endswith("/w:pPr/w:pStyle")
     assert findings[0].line > 1  # a line of the prepared part, one element per line
@@ -88,7 +75,7 @@ def test_a_worksheet_element_out_of_schema_order_is_reported(validator, clean, t
     def misorder(root):
         root.find(f"{{{SML}}}cols").addprevious(root.find(f"{{{SML}}}sheetData"))
 
-    findings = validator.validate_package(planted(clean["xlsx"], tmp_path / "f.xlsx", "xl/worksheets/sheet1.xml", misorder))
+    findings = validator.validate_package(rewrite_part(clean["xlsx"], tmp_path / "f.xlsx", "xl/worksheets/sheet1.xml", misorder))
     assert parts_with_findings(findings) == {"xl/worksheets/sheet1.xml"}
     assert any("sheetData" in f.message or "cols" in f.message for f in findings)
 
@@ -97,7 +84,7 @@ def test_a_value_outside_its_enumeration_is_reported(validator, clean, tmp_path)
     def middle(root):
         first_styled_paragraph(root).append(jc("middle"))  # in order, but "middle" is no ST_Jc value
 
-    findings = validator.validate_package(planted(clean["docx"], tmp_path / "f.docx", "word/document.xml", middle))
+    findings = validator.validate_package(rewrite_part(clean["docx"], tmp_path / "f.docx", "word/document.xml", middle))
     assert [(f.part, f.where.rsplit("/", 1)[-1]) for f in findings] == [("word/document.xml", "w:jc")]
     assert "w:val" in findings[0].message
 
@@ -107,7 +94,7 @@ def test_a_core_property_date_without_the_w3c_type_is_reported(validator, clean,
         modified = root.find("{http://purl.org/dc/terms/}modified")
         modified.set("{http://www.w3.org/2001/XMLSchema-instance}type", "dcterms:Period")
 
-    findings = validator.validate_package(planted(clean["docx"], tmp_path / "f.docx", CORE, untyped))
+    findings = validator.validate_package(rewrite_part(clean["docx"], tmp_path / "f.docx", CORE, untyped))
     assert parts_with_findings(findings) == {CORE}
 
 
@@ -115,7 +102,7 @@ def test_markup_in_a_namespace_not_named_ignorable_is_reported(validator, clean,
     def not_ignorable(root):
         del root.attrib[f"{{{MC}}}Ignorable"]  # settings.xml holds w14:docId, now no longer optional
 
-    findings = validator.validate_package(planted(clean["docx"], tmp_path / "f.docx", "word/settings.xml", not_ignorable))
+    findings = validator.validate_package(rewrite_part(clean["docx"], tmp_path / "f.docx", "word/settings.xml", not_ignorable))
     assert parts_with_findings(findings) == {"word/settings.xml"}
     assert any("w14:docId" in f.message for f in findings)
 
@@ -130,7 +117,7 @@ def test_alternate_content_is_judged_by_its_fallback(validator, clean, tmp_path,
         )
         first_styled_paragraph(root).append(choice)
 
-    findings = validator.validate_package(planted(clean["docx"], tmp_path / "f.docx", "word/document.xml", alternative))
+    findings = validator.validate_package(rewrite_part(clean["docx"], tmp_path / "f.docx", "word/document.xml", alternative))
     assert bool(findings) is reported
     assert all(f.where.endswith("/w:jc") for f in findings)
 

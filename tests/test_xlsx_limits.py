@@ -3,13 +3,10 @@ workbook and the consolidated workbook are within them."""
 
 from __future__ import annotations
 
-import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
-from lxml import etree
 
 from aitk_forms.reports.workbook import sheet_title
 from aitk_forms.xlsx_limits import (
@@ -22,6 +19,7 @@ from aitk_forms.xlsx_limits import (
 )
 from conftest import LANGUAGES
 from office_outputs import LONG_ANSWERS, build_forms, build_reports
+from packages import rewrite_part
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 QUESTIONS_SHEET = "xl/worksheets/sheet2.xml"  # the form's questions, with data validations and formulas
@@ -141,18 +139,6 @@ def risk_workbook(real_content, tmp_path_factory) -> Path:
     return next(p for p in build_forms(real_content, "en", folder, ("xlsx",)) if p.stem == "risk")
 
 
-def planted(source: Path, target: Path, part: str, change: Callable[[etree._Element], None]) -> Path:
-    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
-        for item in old.infolist():
-            data = old.read(item)
-            if item.filename == part:
-                root = etree.fromstring(data)
-                change(root)
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            new.writestr(item, data)
-    return target
-
-
 def first_validation(root):
     """The first validation with a formula (a text answer's validation carries only its input message)."""
     return next(v for v in root.iter(s("dataValidation")) if v.find(s("formula1")) is not None)
@@ -206,7 +192,7 @@ PLANTED = [
 @pytest.mark.parametrize(("part", "change", "complaint"), PLANTED, ids=[change.__name__ for _, change, _ in PLANTED])
 def test_each_planted_violation_is_reported(risk_workbook, tmp_path, part, change, complaint):
     assert check_workbook(risk_workbook) == []
-    findings = check_workbook(planted(risk_workbook, tmp_path / "planted.xlsx", part, change))
+    findings = check_workbook(rewrite_part(risk_workbook, tmp_path / "planted.xlsx", part, change))
     assert len(findings) == 1 and complaint in findings[0], findings
 
 

@@ -68,16 +68,19 @@ def import_files(
         memory = inbox.remembered(store, located)  # mail earlier imports took whole is neither parsed nor fetched
         files, listed = inbox.arrivals(located, Path(work), memory)
         results: list[FileResult | None] = [None] * len(files)
-        unread = []
+        unread, hashes = [], {}
         for index, arrival in enumerate(files):
-            stored = store.known(arrival.sha256 or _sha256_or_empty(arrival.disk)) if store is not None else None
+            if store is not None:
+                hashes[index] = arrival.sha256 or _sha256_or_empty(arrival.disk)
+            stored = store.known(hashes[index]) if store is not None else None
             if stored is not None:
                 results[index] = recording.known_result(Path(arrival.shown), stored)
                 if progress:
                     progress(1)
             else:
                 unread.append(index)
-        read = read_isolated(content, [files[i].disk for i in unread], progress)
+        # A hash computed for the store's check is handed to the reader, which need not compute it again.
+        read = read_isolated(content, [files[i].disk for i in unread], progress, [hashes.get(i) for i in unread])
         for index, result in zip(unread, read, strict=True):
             result.path, result.source = files[index].shown, files[index].source
             results[index] = recording.with_round(result, round_label)
@@ -91,11 +94,12 @@ def import_files(
     return ImportResult(results + listed)
 
 
-def read_file(content: Content, path: Path) -> FileResult:
-    """Read one returned file into a FileResult; every failure becomes a rejection with its reason."""
+def read_file(content: Content, path: Path, sha256: str | None = None) -> FileResult:
+    """Read one returned file into a FileResult; every failure becomes a rejection with its reason. `sha256`,
+    when the caller has it already, saves reading the file once more."""
     result = FileResult(path=str(path), sha256="")
     try:
-        result.sha256 = _sha256(path)
+        result.sha256 = sha256 or _sha256(path)
         with warnings.catch_warnings():
             # Libraries warn about the damage they repair; the file's own result says what matters.
             warnings.simplefilter("ignore")
@@ -155,7 +159,6 @@ def _accept(result: FileResult, response: Response) -> None:
         r.key: {"id": r.level.id, "label": r.level.label.get(result.lang)} for r in card.results if r.final and r.level
     }
     result.saved_at = response.saved_at
-    result.respondent = tuple(_normalise(answers.get(q)) for q in form.respondent)
     result.status = "accepted_with_warnings" if problems else "accepted"
 
 
@@ -200,10 +203,6 @@ def _set_aside(result: FileResult, reason: str) -> None:
     result.status, result.reason = "duplicate", reason
 
 
-def _normalise(value: object) -> str:
-    return " ".join(str(value).casefold().split()) if value is not None else ""
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -216,11 +215,17 @@ def _sha256(path: Path) -> str:
 # past FILE_SECONDS is killed, one past its memory limit fails alone, and a new one takes its place.
 
 
-def read_isolated(content: Content, files: list[Path], progress: Callable[[int], None] | None = None) -> list[FileResult]:
-    """Each file's FileResult, in the order of `files`, each read in a worker bounded in time and memory."""
+def read_isolated(
+    content: Content,
+    files: list[Path],
+    progress: Callable[[int], None] | None = None,
+    hashes: list[str | None] | None = None,
+) -> list[FileResult]:
+    """Each file's FileResult, in the order of `files`, each read in a worker bounded in time and memory;
+    `hashes` gives the SHA-256 of files the caller hashed already (None where not)."""
     results: list[FileResult | None] = [None] * len(files)
     workers: list[_Worker] = []
-    pending = list(enumerate(files))[::-1]
+    pending = [(i, path, (hashes or [None] * len(files))[i]) for i, path in enumerate(files)][::-1]
     try:
         for _ in range(min(len(files), os.cpu_count() or 1, MAX_WORKERS)):
             workers.append(_Worker(content))
@@ -257,10 +262,10 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def take(self, pending: list[tuple[int, Path]]) -> None:
+    def take(self, pending: list[tuple[int, Path, str | None]]) -> None:
         if pending:
-            index, path = pending.pop()
-            self.connection.send(path)
+            index, path, sha256 = pending.pop()
+            self.connection.send((path, sha256))
             self.busy = (index, path, time.monotonic())
 
     def collect(self) -> tuple[int, FileResult] | None:
@@ -303,11 +308,11 @@ def _serve(connection: Connection, content: Content, parent: int) -> None:
             if os.getppid() != parent:
                 return
         try:
-            path = connection.recv()
+            path, sha256 = connection.recv()
         except EOFError:  # the import ended: nothing more to read
             return
         _limit_cpu_time()
-        connection.send(read_file(content, path))
+        connection.send(read_file(content, path, sha256))
 
 
 def _limit_memory() -> None:

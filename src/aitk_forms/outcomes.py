@@ -36,7 +36,6 @@ class FileResult:
     round: str | None = None
     unit: str | None = None
     source: dict | None = None  # the message an attachment came from: container, message_id, from, date, subject
-    respondent: tuple[str, ...] = ()
     saved_at: str | None = None  # the save time the file records (ISO 8601): breaks ties between duplicates
 
     def as_json(self) -> dict:

@@ -12,6 +12,17 @@ from pathlib import Path
 
 from aitk_forms.formats.docx.sdt import bookmark_name
 
+# Answers typed by respondents: each language's own script, and mixed scripts in one answer.
+NATIVE = {
+    "en": "Face matching on station cameras",
+    "fr": "Reconnaissance faciale à l'accueil",
+    "es": "Reconocimiento facial en la comisaría",
+    "ar": "مطابقة الوجوه في كاميرات المراقبة",
+    "ru": "Распознавание лиц на камерах",
+    "zh": "监控摄像头人脸比对",
+}
+MIXED = "Unit 7: مطابقة 人脸比对 Привет (CCTV)"
+
 WRITER_FILL = Path(__file__).resolve().parent / "writer_fill.py"
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from urllib.parse import quote, unquote, urlsplit
 
+from .tls import untrusted_certificate
+
 DEFAULT_PORT = 993
 PASSWORD_VARIABLE = "AITK_IMAP_PASSWORD"
 FETCH_BATCH = 25  # messages per UID FETCH: few round trips, yet a batch of returned forms stays small in memory
@@ -141,10 +143,7 @@ def _connect(location: ImapLocation, password: str, context: ssl.SSLContext) -> 
     try:
         connection = imaplib.IMAP4_SSL(location.host, location.port, ssl_context=context, timeout=TIMEOUT_SECONDS)
     except ssl.SSLCertVerificationError as error:
-        raise ImapError(
-            f"{where}: the server's certificate is not trusted ({error.verify_message}); if your organisation uses its "
-            "own certificate authority, set SSL_CERT_FILE to its certificate (a PEM file)"
-        ) from None
+        raise ImapError(untrusted_certificate(where, error)) from None
     except ssl.SSLError as error:
         raise ImapError(f"{where}: the TLS connection failed ({error.reason or error}); is this an imaps port?") from None
     except OSError as error:

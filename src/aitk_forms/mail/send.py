@@ -20,6 +20,8 @@ from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .tls import untrusted_certificate
+
 PASSWORD_VARIABLE = "AITK_SMTP_PASSWORD"
 DEFAULT_PORTS = {"smtp": 587, "smtps": 465}
 TIMEOUT_SECONDS = 60.0
@@ -219,10 +221,7 @@ class _Session:
             if target.user is not None:
                 _log_in(client, where, target.user, self.password or "")
         except ssl.SSLCertVerificationError as error:
-            raise SmtpError(
-                f"{where}: the server's certificate is not trusted ({error.verify_message}); if your organisation uses "
-                "its own certificate authority, set SSL_CERT_FILE to its certificate (a PEM file)"
-            ) from None
+            raise SmtpError(untrusted_certificate(where, error)) from None
         except ssl.SSLError as error:
             raise SmtpError(f"{where}: the TLS connection failed ({error.reason or error}); check smtp:// or smtps://") from None
         except (OSError, smtplib.SMTPException) as error:

@@ -148,13 +148,6 @@ def summarise_form(form: Form, replay: Callable[[], Iterator[FileResult]]) -> Fo
     )
 
 
-def summarise_result(form: Form, rule: ResultRule, responses: Iterable[FileResult]) -> ResultSummary:
-    tally = ResultTally(rule.key)
-    for response in responses:
-        tally.add(response)
-    return result_summary(form, rule, tally)
-
-
 def result_summary(form: Form, rule: ResultRule, tally: ResultTally) -> ResultSummary:
     figures = tally.figures
     level_set = form.level_set(rule.levels) if rule.levels else ()
