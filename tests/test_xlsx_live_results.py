@@ -51,6 +51,37 @@ HIDDEN_EDITS = {
         for qid in ("legitimacy_likelihood", "legitimacy_severity")
     ],
 }
+# The floors variant plus what content 1.1 brought: a readiness item that offers "Not applicable", a workbook
+# checklist scored as the share of its items ticked, and a principle whose severity is the higher of two.
+V11_EDITS = {
+    name: [
+        *edits,
+        *{
+            "readiness.yaml": [
+                (
+                    '{id: data_quality, kind: scale, scale: maturity, label: "Is data quality checked?"}',
+                    '{id: data_quality, kind: scale, scale: maturity, label: "Is data quality checked?", not_applicable: true}',
+                )
+            ],
+            "risk.yaml": [
+                (
+                    '      - {id: legitimacy_safeguards, kind: long_text, label: "Which safeguards exist?"}',
+                    '      - {id: legitimacy_environment_severity, kind: scale, scale: severity, label: "How severe for the'
+                    ' environment?", required: true}\n'
+                    '      - {id: legitimacy_safeguards, kind: long_text, label: "Which safeguards exist?"}',
+                ),
+                (
+                    "questions: [legitimacy_likelihood, legitimacy_severity]",
+                    "questions: [legitimacy_likelihood, {higher_of: [legitimacy_severity, legitimacy_environment_severity]}]",
+                ),
+            ],
+        }.get(name, []),
+    ]
+    for name, edits in {**VARIANT_EDITS, "workbook.yaml": []}.items()
+}
+V11_EDITS["workbook.yaml"] = [
+    ("      - id: deployment_checklist\n", "      - id: deployment_checklist\n        checklist: true\n")
+]
 FINAL = "final"  # final with a level and no finding
 
 
@@ -327,6 +358,88 @@ CASES = [
         "full_toolkit",
         (0, "not_required", FINAL),
     ),
+    # content 1.1: "Not applicable", checklists, "the higher of two"
+    Case(
+        "not_applicable_leaves_the_item_out_of_the_mean",
+        "v11",
+        "readiness",
+        "fr",
+        {"data_policy": "2", "data_quality": "not_applicable"},
+        "data",
+        (2, "established", FINAL),
+    ),
+    Case(
+        "not_applicable_is_neither_missing_nor_a_low_score",
+        "v11",
+        "readiness",
+        "en",
+        {"data_quality": "not_applicable"},
+        "data",
+        (None, None, "provisional 0/1"),
+    ),
+    Case(
+        "a_checklist_counts_the_share_of_its_items_ticked",
+        "v11",
+        "workbook",
+        "en",
+        {"deployment_owner": "A", "deployment_checklist": ["training"]},
+        "deployment",
+        (75, "partial", FINAL),
+    ),
+    Case(
+        "items_that_do_not_apply_are_left_out_of_the_share",
+        "v11",
+        "workbook",
+        "ar",
+        {"deployment_owner": "A", "deployment_checklist": ["training"], "deployment_checklist_not_applicable": ["audit_log"]},
+        "deployment",
+        (100, "complete", FINAL),
+    ),
+    Case(
+        "a_checklist_whose_every_item_does_not_apply_is_not_counted",
+        "v11",
+        "workbook",
+        "en",
+        {"deployment_checklist_not_applicable": ["training", "audit_log"]},
+        "deployment",
+        (0, "incomplete", FINAL),
+    ),
+    Case(
+        "an_unticked_checklist_is_not_done",
+        "v11",
+        "workbook",
+        "zh",
+        {"deployment_owner": "A"},
+        "deployment",
+        (50, "partial", FINAL),
+    ),
+    Case(
+        "the_higher_of_two_severities_is_the_factor",
+        "v11",
+        "risk",
+        "en",
+        {"legitimacy_likelihood": "2", "legitimacy_severity": "2", "legitimacy_environment_severity": "3"},
+        "legitimacy",
+        (6, "medium", FINAL),
+    ),
+    Case(
+        "the_higher_of_two_carries_its_floor",
+        "v11",
+        "risk",
+        "ru",
+        {"legitimacy_likelihood": "1", "legitimacy_severity": "5", "legitimacy_environment_severity": "1"},
+        "legitimacy",
+        (5, "high", FINAL),
+    ),
+    Case(
+        "the_higher_of_two_waits_for_both",
+        "v11",
+        "risk",
+        "en",
+        {"legitimacy_likelihood": "3", "legitimacy_severity": "5"},
+        "legitimacy",
+        (None, None, "provisional 2/3"),
+    ),
 ]
 
 
@@ -345,7 +458,7 @@ def state(result: Result) -> tuple:
 def contents(small_content, tmp_path_factory):
     """The small fixture and its variant with floors and "Don't know" excluded."""
     variants = {"small": small_content}
-    for variant, edits_by_file in (("floors", VARIANT_EDITS), ("hidden", HIDDEN_EDITS)):
+    for variant, edits_by_file in (("floors", VARIANT_EDITS), ("hidden", HIDDEN_EDITS), ("v11", V11_EDITS)):
         folder = tmp_path_factory.mktemp(variant) / "content"
         shutil.copytree(SMALL, folder, symlinks=False)
         for name, edits in edits_by_file.items():

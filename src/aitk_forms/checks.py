@@ -101,10 +101,43 @@ def _check_rule_inputs(form: Form, rule: ResultRule, earlier: dict[str, ResultRu
     if rule.dont_know not in ("unanswered", "excluded"):
         problems.append(message("bad_dont_know", key=rule.key, value=rule.dont_know))
     problems += _check_floors(form, rule)
+    problems += _check_factors(form, rule)
     has_inputs = rule.questions or rule.results or rule.conditions or (rule.section and form.rule_questions(rule))
     if not problems and not has_inputs:
         problems.append(message("rule_no_inputs", key=rule.key, method=rule.method))
     return problems
+
+
+def _check_factors(form: Form, rule: ResultRule) -> list[str]:
+    """`higher_of` belongs to products, and a product cannot wait for a question that may stay hidden."""
+    if not rule.factors:
+        return []
+    if rule.method != "product":
+        return [message("factor_outside_product", key=rule.key)]
+    return [
+        message("factor_condition", key=rule.key, question=q.id)
+        for factor in rule.factors
+        if len(factor) > 1
+        for qid in factor
+        if (q := form.question(qid)) is not None and q.show_if is not None
+    ]
+
+
+def check_history(current: Form, older: Form) -> list[Diagnostic]:
+    """Every question of an older version is brought forward (renamed, split) or declared removed, and every
+    target is a question of the current form."""
+    found: list[tuple[int, str]] = []
+    index = current.question_index
+    mapped = dict(older.renamed) | {old: "" for old, _ in older.split} | {old: "" for old in older.removed}
+    for q in older.questions():
+        if q.not_applicable_for is None and q.id not in index and q.id not in mapped:
+            found.append((q.line, message("history_unmapped", question=q.id, version=older.version)))
+    targets = [("renamed", old, new) for old, new in older.renamed]
+    targets += [("split", old, new) for old, news in older.split for new in news]
+    for field, old, new in targets:
+        if new not in index:
+            found.append((0, message("history_target", field=field, question=old, target=new)))
+    return [Diagnostic(older.source_file, line, text) for line, text in found]
 
 
 def _check_any_condition(form: Form, rule: ResultRule, cond, earlier: dict[str, ResultRule]) -> list[str]:
@@ -135,6 +168,11 @@ def _domain(form: Form, rule: ResultRule, domains: dict) -> tuple[float, float, 
             return low, high, frozenset().union(*(p[2] for p in parts))
         return low, high, None
     values = [sorted({c.value for c in q.choices if c.value is not None}) for q in form.rule_questions(rule)]
+    if rule.factors:  # a factor "the higher of" takes any value of its questions
+        index = form.question_index
+        values = [
+            sorted({c.value for q in f if q in index for c in index[q].choices if c.value is not None}) for f in rule.factors
+        ]
     if rule.method == "product":
         count = 1
         for v in values:

@@ -77,6 +77,15 @@ MSG = {
     "missing_form": "form '{form}' is missing (expected {file})",
     "bad_number_bounds": "question '{id}': min must be below max",
     "missing_ui": "ui text '{key}' is missing",
+    "checklist_kind": "question '{id}' is a checklist but of kind {kind}: only multi_choice questions can be checklists",
+    "not_applicable_kind": "question '{id}' of kind {kind} cannot offer 'Not applicable' (scale, yes_no or single_choice can)",
+    "bad_factor": "result '{key}': a factor must be a question id or {{higher_of: [two or more question ids]}}",
+    "factor_outside_product": "result '{key}': higher_of is only for product results",
+    "factor_condition": "result '{key}': question '{question}' of a higher_of factor has a show_if; a product needs every factor",
+    "history_unmapped": (
+        "question '{question}' of version {version} is gone from the current form: list it under renamed, split or removed"
+    ),
+    "history_target": "{field} maps '{question}' to '{target}', which is not a question of the current form",
 }
 
 

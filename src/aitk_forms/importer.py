@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import inbox, recording
 from .errors import UnreadableFile, printable
+from .history import bring_forward
 from .limits import FILE_MEMORY_BYTES, FILE_SECONDS, MAX_WORKERS
 from .mail import mail_kind
 from .model import Content
@@ -120,7 +121,7 @@ def _read_and_check(content: Content, path: Path, result: FileResult) -> None:
     result.format = response.format
     _accept(result, response)
     if response.decision.older:
-        _bring_up_to_date(result, response)
+        _bring_up_to_date(result, response, content)
 
 
 def _failure(error: BaseException) -> str:
@@ -131,10 +132,11 @@ def _failure(error: BaseException) -> str:
     return f"the file could not be read ({type(error).__name__}); it may be damaged: ask the sender to send it again"
 
 
-def _bring_up_to_date(result: FileResult, response: Response) -> None:
-    """Scored with the old version's rules; answers renamed to today's question ids for consolidation."""
-    current, renamed = response.decision.current, dict(response.form.renamed)
-    result.answers = {renamed.get(q, q): v for q, v in result.answers.items() if current.question(renamed.get(q, q))}
+def _bring_up_to_date(result: FileResult, response: Response, content: Content) -> None:
+    """Scored with the old version's rules; answers brought forward to today's question ids for consolidation
+    (the answers as read stay in `answers_as_read`, for the store)."""
+    result.answers_as_read = dict(result.answers)
+    result.answers = bring_forward(content, response.form.id, response.form.version, result.answers)
     if result.status == "accepted":
         result.status = "accepted_with_warnings"
 

@@ -28,6 +28,7 @@ FORM_IDS = ("readiness", "risk", "workbook")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 CHOICE_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
 YES_NO_CHOICES = ("yes", "no")
+NOT_APPLICABLE = "not_applicable"  # the choice `not_applicable: true` adds to a question
 
 
 def load_content(root: Path | str = "content") -> Content:
@@ -52,6 +53,10 @@ def load_content(root: Path | str = "content") -> Content:
         for path in sorted((root / "history").glob("*/*.yaml"))
         if (form := _load_form(path, translations, ui, problems)) is not None
     ]
+    for older in history:
+        current = next((f for f in forms if f.id == older.id), None)
+        if current is not None and current.version != older.version:
+            problems += checks.check_history(current, older)
     content = None
     if isinstance(meta, dict):
         content = Content(
@@ -177,6 +182,7 @@ class _Builder:
             version=str(data.get("version", "")),
             title=self.text(data, "title", f"{fid}.title", fid) or Text(f"{fid}.title", (("en", fid),)),
             description=self.text(data, "description", f"{fid}.description", fid, required=False),
+            short_title=self.text(data, "short_title", f"{fid}.short_title", fid, required=False),
             sections=tuple(sections),
             groups=tuple(groups),
             levels=tuple(level_sets.items()),
@@ -184,6 +190,8 @@ class _Builder:
             respondent=tuple(str(x) for x in data.get("respondent") or ()),
             unit=tuple(str(x) for x in data.get("unit") or ()),
             renamed=tuple((str(k), str(v)) for k, v in (data.get("renamed") or {}).items()),
+            split=tuple((str(k), tuple(str(x) for x in (v or ()))) for k, v in (data.get("split") or {}).items()),
+            removed=tuple(str(x) for x in data.get("removed") or ()),
             scale_titles=tuple(self.scale_titles.items()),
             source_file=self.file,
         )
@@ -238,7 +246,10 @@ class _Builder:
             return None
         sid = self.identifier(raw, f"sections[{index}]", {}) or f"section{index}"
         path = f"{self.form_id}.sections.{sid}"
-        questions = [q for raw_q in self.items(raw, "questions", f"section '{sid}'") if (q := self.question(raw_q, scales, seen))]
+        questions = []
+        for raw_q in self.items(raw, "questions", f"section '{sid}'"):
+            if (q := self.question(raw_q, scales, seen)) is not None:
+                questions += [q, *self.companion(q, seen)]
         return Section(
             id=sid,
             title=self.text(raw, "title", f"{path}.title", f"section '{sid}'") or Text(path, (("en", sid),)),
@@ -269,9 +280,45 @@ class _Builder:
             minimum=raw.get("min"),
             maximum=raw.get("max"),
             line=raw.line,
+            checklist=bool(raw.get("checklist", False)),
         )
 
+    def companion(self, checklist: Question, seen: dict[str, int]) -> list[Question]:
+        """A checklist's generated question "items that do not apply", listing the same items."""
+        if not checklist.checklist:
+            return []
+        if checklist.kind != "multi_choice":
+            self.problem(checklist.line, "checklist_kind", id=checklist.id, kind=checklist.kind)
+            return []
+        qid = f"{checklist.id}_not_applicable"
+        if qid in seen:
+            self.problem(checklist.line, "duplicate_id", where="question", id=qid, first=seen[qid])
+        seen[qid] = checklist.line
+        key = "checklist_not_applicable"
+        label = self.ui.get(key) or Text(f"ui.{key}", (("en", "Items that do not apply"),))
+        return [
+            Question(
+                qid,
+                "multi_choice",
+                label,
+                choices=checklist.choices,
+                show_if=checklist.show_if,
+                not_applicable_for=checklist.id,
+                line=checklist.line,
+            )
+        ]
+
     def question_choices(self, raw: dict, qid: str, kind: str, scales: dict) -> tuple[Choice, ...]:
+        choices = self.own_choices(raw, qid, kind, scales)
+        if not raw.get("not_applicable"):
+            return choices
+        if kind not in ("scale", "yes_no", "single_choice"):
+            self.problem(raw.line_of("not_applicable"), "not_applicable_kind", id=qid, kind=kind)
+            return choices
+        label = self.ui.get(NOT_APPLICABLE) or Text(f"ui.{NOT_APPLICABLE}", (("en", "Not applicable"),))
+        return choices + (Choice(NOT_APPLICABLE, label),)
+
+    def own_choices(self, raw: dict, qid: str, kind: str, scales: dict) -> tuple[Choice, ...]:
         if kind == "scale":
             scale = str(raw.get("scale", ""))
             if scale not in scales:
@@ -352,7 +399,8 @@ class _Builder:
             for c in raw.get("conditions") or ()
             if isinstance(c, dict)
         )
-        questions = tuple(str(q) for q in raw.get("questions") or ())
+        factors = tuple(self.factor(q, raw) for q in raw.get("questions") or ())
+        questions = tuple(q for factor in factors for q in factor)
         return ResultRule(
             key=key,
             label=self.text(raw, "label", f"{self.form_id}.results.{key}.label", f"result '{key}'") or Text(key, (("en", key),)),
@@ -365,7 +413,18 @@ class _Builder:
             line=raw.line,
             section=str(raw["section"]) if raw.get("section") else None,
             dont_know=str(raw.get("dont_know", "unanswered")),
+            factors=factors if any(len(f) > 1 for f in factors) else (),
         )
+
+    def factor(self, item: Any, raw: dict) -> tuple[str, ...]:
+        """One input of a result: a question id, or `{higher_of: [a, b]}` (the higher of their answers)."""
+        if isinstance(item, dict):
+            ids = item.get("higher_of")
+            if set(item) != {"higher_of"} or not isinstance(ids, list) or len(ids) < 2:
+                self.problem(raw.line_of("questions"), "bad_factor", key=raw.get("key", ""))
+                return ()
+            return tuple(str(q) for q in ids)
+        return (str(item),)
 
 
 def _tidy(text: str) -> str:

@@ -73,6 +73,8 @@ class Question:
     minimum: float | None = None
     maximum: float | None = None
     line: int = 0
+    checklist: bool = False  # multi-choice: its completeness is the share of its items ticked
+    not_applicable_for: str | None = None  # the checklist whose items this generated question marks as not applying
 
     @property
     def has_choices(self) -> bool:
@@ -146,6 +148,8 @@ class ResultRule:
     line: int = 0
     section: str | None = None
     dont_know: str = "unanswered"  # mean: "unanswered" blocks a final result; "excluded": answered, not scored
+    # product: its factors, each one question or the higher of several (`{higher_of: [a, b]}` in the YAML)
+    factors: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,10 @@ class Form:
     unit: tuple[str, ...] = ()  # the questions that identify what is assessed (never the person answering)
     source_file: str = ""
     renamed: tuple[tuple[str, str], ...] = ()  # in an older version: its question id -> the current id
+    split: tuple[tuple[str, tuple[str, ...]], ...] = ()  # in an older version: its question id -> current ids (answer copied)
+    removed: tuple[str, ...] = ()  # in an older version: its questions with no current counterpart
     scale_titles: tuple[tuple[str, Text], ...] = ()  # scale name -> its title, where it has one
+    short_title: Text | None = None  # for sheet tabs and other tight places (at most 31 characters in English)
 
     def scale_title(self, name: str | None) -> Text | None:
         return dict(self.scale_titles).get(name or "")
@@ -193,7 +200,7 @@ class Form:
         if section is None:
             return ()
         if rule.method == "completeness":
-            return section.questions
+            return tuple(q for q in section.questions if q.not_applicable_for is None)
         return tuple(q for q in section.questions if any(c.value is not None for c in q.choices))
 
     def section_of(self, question_id: str) -> Section | None:
@@ -213,6 +220,8 @@ class Form:
     def texts(self) -> Iterator[Text]:
         """Every human text of the form, in reading order."""
         yield self.title
+        if self.short_title:
+            yield self.short_title
         if self.description:
             yield self.description
         for g in self.groups:

@@ -37,6 +37,9 @@ class FileResult:
     unit: str | None = None
     source: dict | None = None  # the message an attachment came from: container, message_id, from, date, subject
     saved_at: str | None = None  # the save time the file records (ISO 8601): breaks ties between duplicates
+    # A return made from an older version of its form: the answers under that version's question ids, as the
+    # store keeps them (`answers` holds them brought forward to today's ids). None: the same as `answers`.
+    answers_as_read: dict | None = None
 
     def as_json(self) -> dict:
         return {

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .history import bring_forward
 from .model import Content, Form
 from .outcomes import ACCEPTED, FileResult
 from .problems import Problem
@@ -80,12 +81,12 @@ def response_record(result: FileResult, content_name: str = "aitk") -> ResponseR
         lang=result.lang or "",
         round=result.round or UNASSIGNED,
         unit=result.unit or "",
-        answers=result.answers,
+        answers=result.answers_as_read if result.answers_as_read is not None else result.answers,
         scores=result.scores,
         levels={key: level["id"] for key, level in result.levels.items()},
         provisional=result.provisional,
         saved_at=result.saved_at,
-        answered=len(result.answers),
+        answered=len(result.answers_as_read if result.answers_as_read is not None else result.answers),
     )
 
 
@@ -117,6 +118,7 @@ class StoredResponses:
             for response in self.store.responses(round=round_label, form=form_id):
                 result = FileResult(path=response.path, sha256=response.sha256, status="accepted")
                 _copy_response(result, response, self.content.form(response.form))
+                result.answers = bring_forward(self.content, response.form, response.version, result.answers)
                 yield result
 
 

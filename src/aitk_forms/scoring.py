@@ -16,6 +16,7 @@ from .model import Choice, Form, Level, Question, ResultRule
 Answer = str | float | int | list
 Answers = Mapping[str, Answer]
 DONT_KNOW = "dont_know"
+NOT_APPLICABLE = "not_applicable"  # neither a low score nor missing: the question is left out of every result
 # Findings: a final result without a level, or a level that holds only until an answer is resolved.
 NOT_ENOUGH_KNOWLEDGE = "not_enough_knowledge"
 UNTIL_RESOLVED = "until_resolved"
@@ -87,8 +88,13 @@ def is_answered(question: Question, answer: Answer | None) -> bool:
     return True
 
 
+def applicable_questions(form: Form, answers: Answers) -> set[str]:
+    """Ids of the questions shown and not answered "Not applicable": the inputs results are scored from."""
+    return {q for q in visible_questions(form, answers) if answers.get(q) != NOT_APPLICABLE}
+
+
 def score_form(form: Form, answers: Answers) -> Scorecard:
-    shown = visible_questions(form, answers)
+    shown = applicable_questions(form, answers)
     index = form.question_index
     done: dict[str, Result] = {}
     for rule in form.results:
@@ -134,9 +140,7 @@ def _score_rule(form: Form, rule: ResultRule, answers: Answers, shown: set[str],
         return _of_results(form, rule, [done[k] for k in rule.results])
     questions = [q for q in form.rule_questions(rule) if q.id in shown]
     if rule.method == "completeness":
-        answered = sum(is_answered(q, answers.get(q.id)) for q in questions)
-        score = 100.0 * answered / len(questions) if questions else None
-        return _final(form, rule, score, answered, len(questions))
+        return _completeness(form, rule, questions, answers, shown)
     if rule.method == "mean":
         return _mean_of_questions(form, rule, questions, answers)
     values = [_value(q, answers.get(q.id)) for q in questions]
@@ -147,9 +151,36 @@ def _score_rule(form: Form, rule: ResultRule, answers: Answers, shown: set[str],
         return Result(rule.key, None, None, 0, 0)
     if len(known) < len(values):  # product: every input, or nothing
         return Result(rule.key, None, None, len(known), len(values), final=False)
-    result = _final(form, rule, _product(known), len(known), len(values))
+    result = _final(form, rule, _product(_factor_values(rule, questions, answers)), len(known), len(values))
     floor = _floor(form, rule, questions, answers)
     return Result(**{**result.__dict__, "level": higher_level(form, rule, result.level, floor)})
+
+
+def _factor_values(rule: ResultRule, questions: list[Question], answers: Answers) -> list[float]:
+    """The value of each factor of a product: its question's, or the highest of its questions' (`higher_of`)."""
+    values = {q.id: _value(q, answers.get(q.id)) for q in questions}
+    factors = rule.factors or tuple((q.id,) for q in questions)
+    found = [[values[q] for q in factor if values.get(q) is not None] for factor in factors]
+    return [max(f) for f in found if f]
+
+
+def _completeness(form: Form, rule: ResultRule, questions: list[Question], answers: Answers, shown: set[str]) -> Result:
+    """The share of applicable questions answered; a checklist counts as the share of its items ticked (items
+    marked as not applying left out). Plain questions are summed first, then checklists in order, as the
+    spreadsheet formula adds them."""
+    plain = [q for q in questions if not q.checklist]
+    total: float = sum(is_answered(q, answers.get(q.id)) for q in plain)
+    counted = len(plain)
+    for q in (q for q in questions if q.checklist):
+        ticked = _chosen(answers.get(q.id))
+        excluded = _chosen(answers.get(f"{q.id}_not_applicable"))
+        items = [c.id for c in q.choices if c.id not in excluded]
+        if items:
+            total += sum(i in ticked for i in items) / len(items)
+            counted += 1
+    answered = sum(is_answered(q, answers.get(q.id)) for q in questions)
+    score = 100.0 * total / counted if counted else None
+    return _final(form, rule, score, answered, counted)
 
 
 def _final(form: Form, rule: ResultRule, score: float | None, answered: int, expected: int, finding=None) -> Result:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...scoring import DONT_KNOW
+from ...scoring import DONT_KNOW, NOT_APPLICABLE
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -55,12 +55,18 @@ def _dont_know_formula(cells: QuestionCells, sheet: QuestionSheet) -> str | int:
 
 
 def _visible_formula(cells: QuestionCells, sheet: QuestionSheet) -> str | int:
-    cond = cells.question.show_if
-    if cond is None or cond.question not in sheet.cells:
-        return 1
-    other = sheet.cells[cond.question]
-    tests = chosen_tests(other, cond.values, sheet)
-    return f"=IF(AND($F${other.row}=1,OR({','.join(tests) or 'FALSE()'})),1,0)"
+    """1 when the question is shown and not answered "Not applicable" (which leaves it out of every result)."""
+    q, r = cells.question, cells.row
+    tests = []
+    cond = q.show_if
+    if cond is not None and cond.question in sheet.cells:
+        other = sheet.cells[cond.question]
+        tests.append(f"$F${other.row}=1")
+        tests.append(f"OR({','.join(chosen_tests(other, cond.values, sheet)) or 'FALSE()'})")
+    opts = sheet.lists.options.get(q.id)
+    if opts is not None and q.choice(NOT_APPLICABLE) is not None:
+        tests.append(f"$D${r}<>{opts.label(NOT_APPLICABLE)}")
+    return f"=IF(AND({','.join(tests)}),1,0)" if tests else 1
 
 
 def chosen_tests(other: QuestionCells, values: tuple[str, ...], sheet: QuestionSheet, prefix: str = "") -> list[str]:

@@ -117,16 +117,21 @@ def _top(row: ResultRow) -> str:
 
 def _product(row: ResultRow, sheet: QuestionSheet, questions: list[Question]) -> dict[str, object]:
     """Final once every shown input has a scored answer; no inputs shown: final with no score.
-    The level is the higher of the score's band and the highest floor of the chosen answers."""
+    The level is the higher of the score's band and the highest floor of the chosen answers.
+    A factor `higher_of` several questions is the MAX of their values."""
     g, i, j, k = (row.own(c) for c in "GIJK")
     values = _column(sheet, "H", questions)
+    shown = {q.id for q in questions}
+    factors = row.rule.factors or tuple((q.id,) for q in questions)
+    parts = [[sheet.ref("H", q) for q in factor if q in shown] for factor in factors]
+    multiplied = [part[0] if len(part) == 1 else call("MAX", part) for part in parts if part]
     floors = [f for q in questions if (f := _floor_rank(q, sheet, row.levels))]
     level = f"MAX({rank_of(row.levels, i)},{','.join(floors)})" if floors else rank_of(row.levels, i)
     return {
         "J": f"={_total('COUNT', values)}",
         "K": f"={_total('SUM', _column(sheet, 'F', questions))}",
         "G": f"=IF({j}={k},1,0)",
-        "I": f'=IF(AND({g}=1,{k}>0),ROUND({_total("PRODUCT", values)},{row.rule.decimals}),"")',
+        "I": f'=IF(AND({g}=1,{k}>0),ROUND({_total("PRODUCT", multiplied)},{row.rule.decimals}),"")',
         "H": f"=IF({g}=1,{level},0)",
         "L": 0,
     }
@@ -179,16 +184,46 @@ def _max_of_questions(row: ResultRow, sheet: QuestionSheet, questions: list[Ques
 
 
 def _completeness(row: ResultRow, sheet: QuestionSheet, questions: list[Question]) -> dict[str, object]:
-    """The share of shown questions answered: always final."""
+    """The share of applicable questions answered, a checklist counting as the share of its items ticked
+    (items marked as not applying left out): always final. J the answered share, K the questions counted."""
     j, k = row.own("J"), row.own("K")
+    plain = [q for q in questions if not q.checklist]
+    shares, counted = [], []
+    for q in (q for q in questions if q.checklist):
+        share, counts = _checklist_share(q, sheet)
+        shares.append(share)
+        counted.append(counts)
     return {
-        "J": f"={_total('SUM', _column(sheet, 'G', questions))}",
-        "K": f"={_total('SUM', _column(sheet, 'F', questions))}",
+        "J": "=" + "+".join([_total("SUM", _column(sheet, "G", plain)), *shares]),
+        "K": "=" + "+".join([_total("SUM", _column(sheet, "F", plain)), *counted]),
         "G": 1,
         "I": f'=IF({k}=0,"",ROUND(100*{j}/{k},{row.rule.decimals}))',
         "H": f"={rank_of(row.levels, row.own('I'))}",
         "L": 0,
     }
+
+
+def _checklist_share(q: Question, sheet: QuestionSheet) -> tuple[str, str]:
+    """(share of the checklist's items ticked, 1 when it counts): items ticked in its companion "do not apply"
+    question are left out; a hidden checklist, or one whose every item does not apply, does not count."""
+    items = sheet.cells[q.id].choice_rows
+    companion = sheet.cells.get(f"{q.id}_not_applicable")
+    yes = sheet.lists.text("yes")
+    ticked_range = _rows_range(sheet, items)
+    if companion is None:
+        ticked, left_out = f"SUMPRODUCT(({ticked_range}={yes})*1)", "0"
+    else:
+        out_range = _rows_range(sheet, companion.choice_rows)
+        ticked = f"SUMPRODUCT(({ticked_range}={yes})*({out_range}<>{yes}))"
+        left_out = f"SUMPRODUCT(({out_range}={yes})*1)"
+    remaining = f"({len(items)}-{left_out})"
+    counts = f"AND({sheet.ref('F', q.id)}=1,{remaining}>0)"
+    return f"IF({counts},{ticked}/{remaining},0)", f"IF({counts},1,0)"
+
+
+def _rows_range(sheet: QuestionSheet, rows: dict[str, int]) -> str:
+    prefix = quoted(sheet.name) + "!"
+    return f"{prefix}$D${min(rows.values())}:$D${max(rows.values())}"
 
 
 # ---------------------------------------------------------------- results of results
