@@ -6,6 +6,7 @@ reported beside returns of the current version."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -100,7 +101,11 @@ def imported(content, tmp_path_factory):
         answers = sample_answers(older, seed)
         target = inbox / f"old-{lang}-{file}"
         expected[target.name] = (older, answers)
-        source = OLD_FORMS / name
+        # a private copy: LibreOffice puts a lock file beside what it opens, and another test worker may be
+        # filling the same kept form at the same moment
+        source = tmp / "blank" / name
+        source.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(OLD_FORMS / name, source)
         if client == "calc":
             cells = typed_cells(content, older, lang, answers)
             calc_jobs.append({"input": str(source), "output": str(target), "cells": cells, "read": []})

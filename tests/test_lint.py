@@ -82,3 +82,14 @@ def test_scales_may_carry_a_translated_title(real_content):
     assert risk.scale_title("severity").translation("ar")
     assert real_content.form("readiness").scale_title("maturity") is not None
     assert risk.scale_title("nowhere") is None
+
+
+def test_a_key_written_twice_in_a_yaml_file_is_an_error_naming_both_lines(tmp_path):
+    """YAML would let the second key silently replace the first: a translator's edit of the first would vanish."""
+    from aitk_forms.yamlsource import read_yaml
+
+    path = tmp_path / "ui.yaml"
+    path.write_text('title: One\nintro: Two\ntitle: "Three"\n', encoding="utf-8")
+    problems: list = []
+    assert read_yaml(path, "ui.yaml", problems) is None
+    assert [(p.line, p.message) for p in problems] == [(3, "not valid YAML: the key 'title' appears twice (first at line 1)")]

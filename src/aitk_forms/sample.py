@@ -54,7 +54,13 @@ def sample_answers(form: Form, seed: int, completeness: float = 0.9, variant: st
 
 def _answer(q: Question, rng: random.Random, seed: int, tendency: float) -> object:
     if q.kind == "multi_choice":
-        return sorted({c.id for c in q.choices if rng.random() < 0.4}, key=[c.id for c in q.choices].index)
+        share = 0.1 if q.not_applicable_for else 0.4  # few checklist items do not apply
+        picked = [c.id for c in q.choices if rng.random() < share]
+        if not picked and q.required:
+            picked = [rng.choice(q.choices).id]
+        if "none" in picked and len(picked) > 1:  # "None of these" stands alone
+            picked.remove("none")
+        return picked
     if q.has_choices:
         return _choice(q, rng, tendency)
     if q.kind == "date":

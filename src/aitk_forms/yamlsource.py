@@ -26,6 +26,14 @@ class LocatedList(list):
 
 class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LocatedDict:  # type: ignore[override]
+        # YAML lets a later key silently replace an earlier one: in content, that hides a text someone edits.
+        first: dict[str, int] = {}
+        for key, _ in node.value:
+            name = str(key.value)
+            if name in first:
+                problem = f"the key '{name}' appears twice (first at line {first[name]})"
+                raise yaml.constructor.ConstructorError(None, None, problem, key.start_mark)
+            first[name] = key.start_mark.line + 1
         result = LocatedDict(super().construct_mapping(node, deep=True))
         result.line = node.start_mark.line + 1
         result.key_lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}

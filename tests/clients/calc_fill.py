@@ -52,6 +52,8 @@ def cell_value(cell):
 def fill(desktop, job):
     url = uno.systemPathToFileUrl(os.path.abspath(job["input"]))
     doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+    if doc is None:
+        raise RuntimeError(f"LibreOffice could not open {job['input']} (locked by another process, or damaged)")
     try:
         for entry in job["cells"]:
             type_value(named_cell(doc, entry["name"]), entry["type"], entry["value"])
