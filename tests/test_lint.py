@@ -93,3 +93,22 @@ def test_a_key_written_twice_in_a_yaml_file_is_an_error_naming_both_lines(tmp_pa
     problems: list = []
     assert read_yaml(path, "ui.yaml", problems) is None
     assert [(p.line, p.message) for p in problems] == [(3, "not valid YAML: the key 'title' appears twice (first at line 1)")]
+
+
+def test_a_result_of_other_results_must_be_a_mean_or_a_max(tmp_path):
+    import shutil
+
+    from aitk_forms.errors import ContentError
+    from aitk_forms.load import load_content
+    from conftest import SMALL
+
+    root = tmp_path / "content"
+    shutil.copytree(SMALL, root)
+    readiness = (root / "readiness.yaml").read_text(encoding="utf-8")
+    old = "{key: overall, label: Overall readiness, method: mean, results: [leadership, data], levels: readiness}"
+    assert old in readiness
+    changed = readiness.replace(old, old.replace("method: mean", "method: completeness"))
+    (root / "readiness.yaml").write_text(changed, encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        load_content(root)
+    assert any("must be a mean or a max, not completeness" in p.message for p in raised.value.diagnostics)

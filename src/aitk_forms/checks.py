@@ -91,6 +91,8 @@ def _check_rule_inputs(form: Form, rule: ResultRule, earlier: dict[str, ResultRu
             problems.append(message("unknown_rule_question", key=rule.key, question=qid))
         elif rule.method != "completeness" and not any(c.value is not None for c in q.choices):
             problems.append(message("rule_question_not_scored", key=rule.key, question=qid))
+    if rule.results and rule.method not in ("mean", "max"):
+        problems.append(message("method_over_results", key=rule.key, method=rule.method))
     for key in rule.results:
         if key not in earlier:
             problems.append(message("unknown_rule_result", key=rule.key, result=key))

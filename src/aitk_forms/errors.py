@@ -79,6 +79,7 @@ MSG = {
     "missing_ui": "ui text '{key}' is missing",
     "checklist_kind": "question '{id}' is a checklist but of kind {kind}: only multi_choice questions can be checklists",
     "not_applicable_kind": "question '{id}' of kind {kind} cannot offer 'Not applicable' (scale, yes_no or single_choice can)",
+    "method_over_results": "result '{key}': a result of other results must be a mean or a max, not {method}",
     "bad_factor": "result '{key}': a factor must be a question id or {{higher_of: [two or more question ids]}}",
     "factor_outside_product": "result '{key}': higher_of is only for product results",
     "factor_condition": "result '{key}': question '{question}' of a higher_of factor has a show_if; a product needs every factor",

@@ -258,10 +258,10 @@ def _mapped_rank(source: ResultRow, target: ResultRow) -> str | None:
 
 def _of_results(row: ResultRow, inputs: list[ResultRow]) -> dict[str, object]:
     """Final once every input is final; an input without enough knowledge passes its finding on.
-    M the inputs with a score; the score is their mean (or, for any other method, their product)."""
+    M the inputs with a score; the score is their mean."""
     g, j, k, found, m = (row.own(c) for c in "GJKLM")
     scores = [r.ref("C") for r in inputs]
-    combined = f"{_total('SUM', scores)}/{m}" if row.rule.method == "mean" else _total("PRODUCT", scores)
+    combined = f"{_total('SUM', scores)}/{m}"  # a mean: the lint allows no other method over results
     passed_on = ",".join(f"{r.ref('L')}={NOT_ENOUGH_KNOWLEDGE}" for r in inputs)
     return {
         "J": f"={_total('SUM', [r.ref('G') for r in inputs])}",
