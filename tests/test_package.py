@@ -39,7 +39,7 @@ def test_commands_use_the_content_folder_of_the_current_folder_else_the_bundled_
 def test_version_names_the_program_and_the_bundled_content():
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
-    assert result.output.strip() == f"aitk-forms {__version__}; bundled content 'aitk' version 1.0"
+    assert result.output.strip() == f"aitk-forms {__version__}; bundled content 'aitk' version 1.1"
 
 
 def test_init_copies_the_bundled_content_with_its_translations_and_refuses_a_folder_in_use(tmp_path):
@@ -67,7 +67,7 @@ def test_translation_commands_refuse_to_write_into_the_bundled_content(tmp_path,
 def test_summary_lines_say_which_content_was_used(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["lint"])
-    assert result.exit_code == 0 and result.output.startswith("bundled content: 'aitk' version 1.0")
+    assert result.exit_code == 0 and result.output.startswith("bundled content: 'aitk' version 1.1")
 
 
 def test_every_codec_is_registered_with_the_parts_its_kind_needs():

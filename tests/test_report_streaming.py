@@ -4,19 +4,26 @@ from the same responses in memory says."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import statistics
 import tracemalloc
 from dataclasses import fields
 from fractions import Fraction
 
-from aitk_forms.importer import import_files
+from aitk_forms.importer import import_files, unit_of
 from aitk_forms.outcomes import ImportResult
 from aitk_forms.recording import StoredResponses, stored_results
+from aitk_forms.reports.attached import write_data
 from aitk_forms.reports.running import Figures, sqrt_of_fraction
-from aitk_forms.reports.summary import summarise
+from aitk_forms.reports.story import CHANGE_ROWS, Paragraph, Table, build_story, say
+from aitk_forms.reports.summary import HIGH_RISK, RISK_CASES, respondent_name, summarise
+from aitk_forms.reports.trends import Change, FormTrend, Standing, Trends
 from aitk_forms.reports.workbook import write_workbook
-from aitk_forms.store import open_store
+from aitk_forms.sample import sample_answers
+from aitk_forms.scoring import score_form
+from aitk_forms.store import FileRecord, ResponseRecord, open_store
 from test_rounds import filled
 
 
@@ -99,3 +106,82 @@ def test_the_consolidated_workbook_is_written_in_memory_that_does_not_grow_with_
     # 1,560 more responses: held as cells they took tens of MB; streamed, each row goes to disk as it is written.
     assert many - few < 1_000_000, (few, many)
     assert (tmp_path / "many.xlsx").stat().st_size > 4 * (tmp_path / "few.xlsx").stat().st_size
+
+
+def _scored(content, i: int, label: str) -> tuple[FileRecord, ResponseRecord]:
+    """Return i of round `label`: a form of the real content in turn, sample answers (one in ten left out), scored."""
+    form, seed = content.forms[i % len(content.forms)], i // len(content.forms)
+    answers = sample_answers(form, seed, completeness=0.9, variant=label)
+    card = score_form(form, answers)
+    sha256 = hashlib.sha256(f"{label} {i}".encode()).hexdigest()
+    file = FileRecord(sha256, f"{label}/{form.id}-{seed}.xlsx", 40_000, "2026-05-01T08:00:00Z", "accepted", None, "xlsx")
+    levels = {r.key: r.level.id for r in card.results if r.final and r.level}
+    response = ResponseRecord(
+        *("aitk", form.id, form.version, "en", label, unit_of(form, answers) or ""),
+        *(answers, card.scores, levels, card.provisional),
+        saved_at=None,
+        answered=len(answers),
+    )
+    return file, response
+
+
+def _narrative_peak(content, responses, folder) -> tuple[int, object]:
+    """Peak bytes Python allocated while summarising `responses`, building the narrative and writing the data the
+    PDF carries (import log, JSON result); and the narrative."""
+    result = ImportResult(responses, responses)
+    tracemalloc.start()
+    try:
+        story = build_story(content, result, summarise(content, result))
+        write_data(content, result, folder)
+        return tracemalloc.get_traced_memory()[1], story
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_narrative_and_the_pdf_data_are_made_in_memory_that_does_not_grow_with_the_responses(real_content, tmp_path):
+    few, many = 450, 1800  # a third are risk assessments, most of them at high risk: over RISK_CASES in both rounds
+    with open_store(tmp_path / "store.db") as store:
+        for label, count in (("small", few), ("large", many)):
+            for i in range(count):
+                store.add(*_scored(real_content, i, label))
+        for name in ("few", "many"):
+            (tmp_path / name).mkdir()
+        few_peak, few_story = _narrative_peak(real_content, stored_results(store, real_content, ["small"]), tmp_path / "few")
+        many_peak, story = _narrative_peak(real_content, stored_results(store, real_content, ["large"]), tmp_path / "many")
+        risk = real_content.form("risk")
+        kept = len(stored_results(store, real_content, ["large"]))  # a unit assessed twice keeps one response
+        assessed = [r for r in stored_results(store, real_content, ["large"]) if r.form == "risk"]
+        at_high_risk = [r for r in assessed if r.levels.get("overall", {}).get("id") in HIGH_RISK]
+        expected = sorted(at_high_risk, key=lambda r: (-r.scores["overall"], respondent_name(risk, r)))
+    # Held whole, the JSON result alone took about 10 kB a response; streamed, the narrative and the data files
+    # cost the same for 450 responses as for 1,800.
+    assert many_peak - few_peak < 1_000_000, (few_peak, many_peak)
+    assert (tmp_path / "many" / "import-result.json").stat().st_size > 3 * (
+        tmp_path / "few" / "import-result.json"
+    ).stat().st_size
+    assert json.loads((tmp_path / "many" / "import-result.json").read_text())["summary"]["files"] == kept
+    # The narrative lists the RISK_CASES highest-scoring high-risk use cases and counts the rest, at any size.
+    rows = [block.rows for block in story.blocks if isinstance(block, Table)]
+    assert sum(map(len, rows)) == sum(len(block.rows) for block in few_story.blocks if isinstance(block, Table))
+    listed = next(r for r in rows if len(r) == RISK_CASES)
+    assert [row[0] for row in listed] == [respondent_name(risk, r) for r in expected[:RISK_CASES]]
+    more = say("high_risk_more", count=len(expected) - RISK_CASES, listed=RISK_CASES)
+    assert len(expected) > 2 * RISK_CASES and Paragraph(more) in story.blocks
+    intro = say("high_risk_intro", count=len(expected), total=len(assessed))
+    assert Paragraph(intro) in story.blocks
+
+
+def test_the_narrative_lists_the_first_changes_regressions_first_and_counts_the_others(real_content):
+    def change(i: int, kind: str, before: float, after: float) -> Change:
+        sides = (Standing("1.0", score, "high", None) for score in (before, after))
+        return Change(f"Unit {i:04d}", "overall", *sides, kind)
+
+    changes = [change(i, "regressed", 10, 20) for i in range(CHANGE_ROWS + 40)]
+    changes += [change(i, "improved", 20, 10) for i in range(30)] + [change(i, "unchanged", 10, 10) for i in range(500)]
+    trend = FormTrend(real_content.form("risk"), True, (900, 900), (), "overall", (), tuple(changes), 0)
+    story = build_story(real_content, ImportResult([], [], Trends(("2025", "2026"), (trend,))))
+    listed = next(block for block in story.blocks if isinstance(block, Table))
+    assert len(listed.rows) == CHANGE_ROWS and {row[0] for row in listed.rows} == {"regressed"}
+    assert [row[2] for row in listed.rows] == [f"Unit {i:04d}" for i in range(CHANGE_ROWS)]
+    # The 40 regressions and 30 improvements not listed are counted; unchanged results are never listed.
+    assert Paragraph(say("changes_more", count=70)) in story.blocks

@@ -3,14 +3,13 @@
 The PDF is HTML from Jinja2 templates (templates/report/) set by WeasyPrint, with the charts as SVG;
 the Word document is built with python-docx (reports/narrative_docx.py), with the charts as PNG.
 report.pdf is archival and accessible: PDF/A-3u, tagged, identified as PDF/UA-1 too, and it carries
-the import log and the import's JSON result as its data (PDF/A-3 associated files).
+the import log and the import's JSON result as its data (PDF/A-3 associated files, reports/attached.py).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -24,8 +23,8 @@ from ..resources import template_folder
 from ..typesetting.fonts import FAMILIES, LATIN, require_fonts
 from ..typesetting.tagging import add_header_scopes, declare_pdfua
 from ..typesetting.weasy import css_string, srgb_profile_left_open, weasyprint
+from .attached import ATTACHED, fill_embedded, write_data
 from .charts import Chart, to_svg
-from .importlog import write_log
 from .story import Story, build_story
 from .summary import REPORT_LANG
 
@@ -42,37 +41,33 @@ def write_pdf(content: Content, result: ImportResult, path: Path, story: Story |
     # A fixed identifier (the PDF's /ID) derived from the HTML keeps the same import's report byte-identical.
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
     document = weasyprint().HTML(string=html, base_url=str(template_folder("report")))
-    # WeasyPrint writes one variant at a time: PDF/A-3u with tags on, and the PDF/UA-1 identification added.
-    with srgb_profile_left_open():
-        document.write_pdf(
-            str(path),
-            pdf_variant="pdf/a-3u",
-            pdf_tags=True,
-            pdf_identifier=identifier,
-            hinting=True,
-            attachments=_attachments(content, result),
-            finisher=_finish,
-        )
+    with tempfile.TemporaryDirectory(prefix="aitk-report-data-") as folder:
+        data = write_data(content, result, Path(folder))
+        # WeasyPrint writes one variant at a time: PDF/A-3u with tags on, and the PDF/UA-1 identification added.
+        with srgb_profile_left_open():
+            document.write_pdf(
+                str(path),
+                pdf_variant="pdf/a-3u",
+                pdf_tags=True,
+                pdf_identifier=identifier,
+                hinting=True,
+                attachments=_placeholders(),
+                finisher=lambda document, pdf: _finish(document, pdf, data),
+            )
 
 
-ATTACHED = (("import-log.csv", "The files of this import, each with its status (the import log)"),
-            ("import-result.json", "The import's result as `aitk-forms import --json` prints it"))  # fmt: skip
-
-
-def _attachments(content: Content, result: ImportResult) -> list:
-    """The import log and the JSON result, attached as the report's data (AFRelationship Data)."""
-    with tempfile.TemporaryDirectory() as folder:
-        log = Path(folder) / "import-log.csv"
-        write_log(content, result, log)  # the same bytes as the import-log.csv beside the report
-        data = [log.read_bytes(), json.dumps(result.as_json(), ensure_ascii=False, indent=2).encode()]
+def _placeholders() -> list:
+    """The import log and the JSON result as the report's data (AFRelationship Data): each a placeholder that
+    `_finish` fills from its file (attached.py)."""
     attachment = weasyprint().Attachment
     return [
-        attachment(string=body, name=name, description=description, relationship="Data")
-        for body, (name, description) in zip(data, ATTACHED, strict=True)
+        attachment(string=f"placeholder for {name}", name=name, description=description, relationship="Data")
+        for name, description in ATTACHED
     ]
 
 
-def _finish(document: object, pdf: pydyf.PDF) -> None:
+def _finish(document: object, pdf: pydyf.PDF, data: dict[str, Path]) -> None:
+    fill_embedded(pdf, data)
     add_header_scopes(pdf)
     declare_pdfua(pdf)
     # WeasyPrint 70 lists each attachment twice among the document's associated files.

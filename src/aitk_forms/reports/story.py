@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 
 import yaml
 from jinja2 import Environment, StrictUndefined
@@ -18,7 +19,7 @@ from ..resources import template_folder
 from ..scoring import level_for
 from .charts import Chart, charts_for
 from .summary import FormSummary, ReportSummary, ResultSummary, printable, summarise
-from .trends import Trends
+from .trends import UNCHANGED, Trends
 from .trends_text import change_counts, listed_changes
 
 
@@ -137,12 +138,13 @@ def _changes(trends: Trends | None) -> list:
     counts = {kind.replace(" ", "_"): count for kind, count in change_counts(trends).items()}
     rounds = {"previous": trends.previous, "latest": trends.latest}
     blocks: list = [Heading(2, say("changes_title", **rounds)), Paragraph(say("changes_intro", **rounds, **counts))]
-    rows = listed_changes(trends)
+    rows = tuple(islice(listed_changes(trends), CHANGE_ROWS))
     if rows:
         headers = tuple(say(f"column_{k}", **rounds) for k in ("change", "form", "unit", "result", "previous", "latest"))
-        blocks.append(Table(headers, tuple(rows[:CHANGE_ROWS]), (False,) * 6, widths=(3.2, 2.6, 3.2, 2.6, 2.2, 2.2)))
-    if len(rows) > CHANGE_ROWS:
-        blocks.append(Paragraph(say("changes_more", count=len(rows) - CHANGE_ROWS)))
+        blocks.append(Table(headers, rows, (False,) * 6, widths=(3.2, 2.6, 3.2, 2.6, 2.2, 2.2)))
+    listed = sum(count for kind, count in change_counts(trends).items() if kind != UNCHANGED)
+    if listed > CHANGE_ROWS:
+        blocks.append(Paragraph(say("changes_more", count=listed - CHANGE_ROWS)))
     return blocks
 
 
@@ -225,7 +227,7 @@ def _risk_blocks(form: FormSummary) -> list:
     if not cases:
         blocks.append(Paragraph(say("high_risk_none")))
     else:
-        blocks.append(Paragraph(say("high_risk_intro", count=len(cases), total=len(form.responses))))
+        blocks.append(Paragraph(say("high_risk_intro", count=form.risk_count, total=len(form.responses))))
         rows = tuple(
             (
                 case.name,
@@ -243,6 +245,8 @@ def _risk_blocks(form: FormSummary) -> list:
         )
         headers = tuple(say(k) for k in ("column_use_case", "column_overall", "column_principles", "column_full_toolkit"))
         blocks.append(Table(headers, rows, (False,) * 4, widths=(3.5, 2.2, 5.5, 1.8)))
+        if form.risk_count > len(cases):  # summary.RISK_CASES are listed, highest overall score first
+            blocks.append(Paragraph(say("high_risk_more", count=form.risk_count - len(cases), listed=len(cases))))
     applies, known = form.full_toolkit
     if known:
         blocks.append(Paragraph(say("full_toolkit_sentence", applies=applies, known=known, unknown=len(form.responses) - known)))
@@ -261,21 +265,26 @@ def _annex(result: ImportResult) -> list:
     """The files that need attention, each with its reasons; clean files are counted, not listed:
     a thousand rows would bury the few that matter (all are in import-log.csv and consolidated.xlsx)."""
     headers = tuple(say(k) for k in ("column_file", "column_status", "column_form", "column_language", "column_reason"))
-    rows = []
-    attention = [f for f in result.files if f.status not in ("accepted", "known")]
-    for f in attention[:ANNEX_ROWS]:
+    rows, clean, total, more = [], 0, 0, 0
+    for f in result.files:  # one pass, holding only the listed files: the files may be read from the store
+        total += 1
+        clean += f.status == "accepted"
+        if f.status in ("accepted", "known"):
+            continue
+        if len(rows) == ANNEX_ROWS:
+            more += 1
+            continue
         problems = [f"{p.question}: {p.message}" if p.question else p.message for p in f.problems]
         shown = problems[:ANNEX_PROBLEMS] + (
             [say("annex_more", count=len(problems) - ANNEX_PROBLEMS)] if len(problems) > ANNEX_PROBLEMS else []
         )
         reason = "; ".join(([f.reason] if f.reason else []) + shown)
         rows.append((printable(f.path), say(f"status_{f.status}"), f.form or "–", f.lang or "–", printable(reason) or "–"))
-    clean = sum(f.status == "accepted" for f in result.files)
-    blocks = [Heading(2, say("annex_title")), Paragraph(say("annex_intro", clean=clean, total=len(result.files)))]
+    blocks = [Heading(2, say("annex_title")), Paragraph(say("annex_intro", clean=clean, total=total))]
     if rows:
         blocks.append(Table(headers, tuple(rows), (False,) * 5, "log", widths=(3.5, 1.8, 1.4, 1.1, 6.5)))
-    if len(attention) > ANNEX_ROWS:
-        blocks.append(Paragraph(say("annex_more_files", count=len(attention) - ANNEX_ROWS)))
+    if more:
+        blocks.append(Paragraph(say("annex_more_files", count=more)))
     return blocks
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Content, Form, ResultRule
 from ..outcomes import FileResult, ImportResult
@@ -22,6 +22,9 @@ ACCEPTED = ("accepted", "accepted_with_warnings")
 HIGH_RISK = ("high", "extremely_high")  # the risk level ids that INTERFACES.md names
 FULL_TOOLKIT = "full_toolkit"
 WEAKEST = 3  # how many of the lowest readiness dimensions the narrative discusses
+# The high-risk use cases the narrative lists, highest overall score first; a reader finds every one of them on the
+# Scores sheet of consolidated.xlsx, and a summary that kept them all would grow with the responses.
+RISK_CASES = 100
 # Characters that XML 1.0 (docx, xlsx, the PDF's HTML) cannot hold; a respondent's text may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -84,9 +87,10 @@ class FormSummary:
     parts: tuple[ResultSummary, ...]  # dimensions, principles or stages: the results computed from answers
     is_risk: bool  # parts are likelihood x severity products
     weakest: tuple[ResultSummary, ...]
-    risk_cases: tuple[RiskCase, ...]
+    risk_cases: tuple[RiskCase, ...]  # the first RISK_CASES high-risk cases, highest overall score first, then by name
     heat_map: HeatMap | None
     full_toolkit: tuple[int, int]  # responses for which the full toolkit applies, responses where it is known
+    risk_count: int  # every high-risk case, listed or not
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ def summarise_form(form: Form, replay: Callable[[], Iterator[FileResult]]) -> Fo
     part_rules = [r for r in form.results if _is_part(r)]
     is_risk = bool(part_rules) and all(r.method == "product" for r in part_rules)
     languages: Counter[str] = Counter()
-    toolkit, count, cases = Counter(), 0, []
+    toolkit, count, cases = Counter(), 0, LeadingCases(RISK_CASES)
     cells = HeatCells(form) if is_risk else None
     for response in replay():
         count += 1
@@ -127,7 +131,7 @@ def summarise_form(form: Form, replay: Callable[[], Iterator[FileResult]]) -> Fo
         if FULL_TOOLKIT in response.scores:
             toolkit[response.scores[FULL_TOOLKIT] == 1] += 1
         if is_risk:
-            cases.extend(_risk_case(form, response, part_rules))
+            cases.add(_risk_case(form, response, part_rules))
             cells.add(response)
     if not count:
         return None
@@ -142,10 +146,33 @@ def summarise_form(form: Form, replay: Callable[[], Iterator[FileResult]]) -> Fo
         parts=parts,
         is_risk=is_risk,
         weakest=() if is_risk else _weakest(parts),
-        risk_cases=tuple(sorted(cases, key=lambda c: (-c.score, c.name))),
+        risk_cases=cases.leading(),
         heat_map=cells.heat_map() if cells is not None else None,
         full_toolkit=(toolkit[True], toolkit[True] + toolkit[False]),
+        risk_count=cases.count,
     )
+
+
+@dataclass
+class LeadingCases:
+    """The first `limit` of a stream of risk cases in the narrative's order (highest overall score first, then by
+    name, then as they came), and how many there were: at most twice `limit` are held at any time."""
+
+    limit: int
+    count: int = 0
+    kept: list[RiskCase] = field(default_factory=list)
+
+    def add(self, found: list[RiskCase]) -> None:
+        self.count += len(found)
+        self.kept.extend(found)
+        if len(self.kept) >= 2 * self.limit:
+            self.kept = self._sorted()  # a stable sort: what follows in the stream still comes after its equals
+
+    def leading(self) -> tuple[RiskCase, ...]:
+        return tuple(self._sorted())
+
+    def _sorted(self) -> list[RiskCase]:
+        return sorted(self.kept, key=lambda c: (-c.score, c.name))[: self.limit]
 
 
 def result_summary(form: Form, rule: ResultRule, tally: ResultTally) -> ResultSummary:

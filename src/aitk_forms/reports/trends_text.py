@@ -3,6 +3,8 @@ for the workbook's sheets and the narrative's section."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..model import Form
 from .summary import REPORT_LANG, level_label, printable
 from .trends import CHANGE_ORDER, UNCHANGED, Change, FormTrend, Standing, Trends
@@ -56,15 +58,14 @@ def form_title(trend: FormTrend) -> str:
     return trend.form.title.get(REPORT_LANG)
 
 
-def listed_changes(trends: Trends) -> list[tuple[str, ...]]:
+def listed_changes(trends: Trends) -> Iterator[tuple[str, ...]]:
     """The rows the narrative lists: every change but "unchanged" (counted, not listed), regressions first:
-    (change and why, form, unit, result, previous round, latest round)."""
-    rows = []
+    (change and why, form, unit, result, previous round, latest round). Made as they are taken: the narrative
+    takes the first few hundred of what may be tens of thousands."""
     for trend, change in ordered_changes(trends):
         if change.kind == UNCHANGED:
             continue
         form = trend.form
         kind = f"{change.kind}: {change.why}" if change.why else change.kind
         before, after = (standing_text(form, change.key, side) for side in (change.before, change.after))
-        rows.append((kind, form_title(trend), printable(change.unit), result_label(form, change.key), before, after))
-    return rows
+        yield (kind, form_title(trend), printable(change.unit), result_label(form, change.key), before, after)

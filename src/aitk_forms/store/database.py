@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from .records import StoreError
 
 BUSY_SECONDS = 120  # how long a writer waits for another process's transaction before giving up
-STREAM_BATCH = 500
+STREAM_BATCH = 500  # rows a PostgreSQL server-side cursor sends at a time
 INSTALL_POSTGRESQL = "pip install 'aitk-forms[postgresql]'"
 PASSWORD_ADVICE = "the password comes from the PGPASSWORD environment variable or ~/.pgpass"
 _OCTAL = re.compile(r"\\([0-7]{3})")  # how /proc/mounts writes a space (\040) and other special characters
@@ -99,10 +99,10 @@ class SqliteDatabase(Database):
         self._conn.executemany(sql, rows)
 
     def stream(self, sql: str, params: Sequence = ()) -> Iterator[tuple]:
+        # SQLite runs in this process and steps one row at a time: no batch of rows (with their answers) is held.
         cursor = self._conn.execute(sql, params)
         try:
-            while batch := cursor.fetchmany(STREAM_BATCH):
-                yield from batch
+            yield from cursor
         finally:
             cursor.close()
 
