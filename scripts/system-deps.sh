@@ -6,7 +6,8 @@
 set -euo pipefail
 
 demo_packages="fonts-noto-core fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig"
-test_packages="$demo_packages libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils poppler-data gettext postgresql dovecot-imapd jing openssl"
+# Carlito has Calibri's metrics: LibreOffice then lays out the Word and Excel forms (which name Calibri) as Office does.
+test_packages="$demo_packages fonts-crosextra-carlito libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils poppler-data gettext postgresql dovecot-imapd jing openssl"
 # Node and npm for the pdf.js client of the tests; a Node installed otherwise (NodeSource brings its own npm) is kept.
 command -v npm >/dev/null 2>&1 || test_packages="$test_packages nodejs npm"
 

@@ -1,7 +1,8 @@
 """The workbook's live results as LibreOffice recalculates them, and what scoring.py says they must show.
 
 `recalculate` runs one batch of fills in one LibreOffice process (clients/calc_fill.py); `expected_cells`
-turns a scorecard into the score_<key>, level_<key> and status_<key> cells a respondent should see.
+turns a scorecard into the score_<key>, level_<key> and status_<key> cells a respondent should see (the status
+texts as the workbook writer works them out for its cached values: formats/xlsx/shown.py).
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ import json
 import subprocess
 from pathlib import Path
 
+from aitk_forms.formats.xlsx.shown import status_text
 from aitk_forms.model import Content, Form
-from aitk_forms.scoring import NOT_ENOUGH_KNOWLEDGE, UNTIL_RESOLVED, Result, score_form
+from aitk_forms.scoring import score_form
 from clients.calc_plan import typed_cells
 from conftest import ROOT, require_uno_python
 
 CALC_FILL = ROOT / "tests" / "clients" / "calc_fill.py"
-FINDING_TEXTS = {NOT_ENOUGH_KNOWLEDGE: "not_enough_knowledge", UNTIL_RESOLVED: "until_resolved"}
 
 
 def live_names(form: Form) -> list[str]:
@@ -41,21 +42,6 @@ def recalculate(jobs: list[dict], folder: Path) -> dict[str, dict]:
     )
     assert run.returncode == 0, run.stderr
     return json.loads((folder / "results.json").read_text(encoding="utf-8"))
-
-
-def status_text(content: Content, form: Form, result: Result, lang: str) -> str | None:
-    """The status a result should show: what a provisional result waits for, its finding, or nothing."""
-    rule = form.result(result.key)
-    if not result.final:
-        waiting = "provisional_questions"
-        if rule.method == "any" or rule.results:
-            waiting = "provisional_conditions" if rule.method == "any" else "provisional_results"
-        return content.text(waiting, lang).replace("{answered}", str(result.answered)).replace("{total}", str(result.expected))
-    if result.finding:
-        return content.text(FINDING_TEXTS[result.finding], lang)
-    if result.score is None and result.level is None:
-        return content.text("not_applicable", lang)
-    return None
 
 
 def expected_cells(content: Content, form: Form, lang: str, answers: dict) -> dict[str, object]:

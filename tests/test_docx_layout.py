@@ -1,5 +1,6 @@
-"""The Word form's layout: a title page that fits on one page, a contents page that Word and
-Writer show without updating anything, and each answer scale explained at its first question."""
+"""The Word form's layout: a title page that fits on one page, the questions from the next page with no
+contents page (its page numbers could never be right in a protected form that grows as it is filled in),
+part headings that Word's navigation pane lists, and each answer scale explained at its first question."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pymupdf
 import pytest
 from lxml import etree
 
 from aitk_forms.formats.docx import render
-from aitk_forms.formats.docx.contents import TOC_INSTRUCTION
 from aitk_forms.formats.docx.legend import number_ranges
 from aitk_forms.formats.docx.read import SAFE_PARSER
 from aitk_forms.formats.docx.sdt import W, w
+from aitk_forms.outline import outline
 from aitk_forms.wording import question_numbers
 from conftest import FORM_IDS, LANGUAGES, require_client
 
@@ -36,10 +38,6 @@ def text_of(element: etree._Element) -> str:
     return "".join(t.text or "" for t in element.iter(w("t")))
 
 
-def contents_control(body: etree._Element) -> etree._Element:
-    return next(c for c in body.iter(w("sdt")) if c.find("w:sdtPr/w:docPartObj", NS) is not None)
-
-
 @pytest.fixture(scope="module")
 def rendered(small_content, tmp_path_factory):
     folder = tmp_path_factory.mktemp("docx-layout")
@@ -50,43 +48,68 @@ def rendered(small_content, tmp_path_factory):
     return paths
 
 
+def outline_level(styles: etree._Element, style_id: str) -> str | None:
+    found = styles.find(f"w:style[@w:styleId='{style_id}']/w:pPr/w:outlineLvl", NS)
+    return found.get(w("val")) if found is not None else None
+
+
 @pytest.mark.parametrize("form_id,lang", CASES)
-def test_the_contents_list_every_part_heading_in_order_after_the_title_page(small_content, rendered, form_id, lang):
+def test_the_questions_follow_the_title_page_with_no_contents_field_to_update(small_content, rendered, form_id, lang):
     body = part(rendered[form_id, lang]).find("w:body", NS)
-    control = contents_control(body)
-    heading, *entries = control.findall("w:sdtContent/w:p", NS)
-    assert style_of(heading) == "TOCHeading" and text_of(heading) == small_content.text("contents_title", lang)
-    assert heading.find("w:pPr/w:pageBreakBefore", NS) is not None
-    headings = [(style_of(p)[-1], text_of(p)) for p in body.findall("w:p", NS) if style_of(p) in ("Heading1", "Heading2")]
-    assert [(style_of(p)[-1], text_of(p)) for p in entries] == headings
-    assert len(headings) >= len(small_content.form(form_id).sections)
-    # Before the contents: only the title page, with its one table (form, version, language, identifier).
-    before = list(body)[: list(body).index(control)]
+    assert not list(body.iter(w("fldChar"))) and not list(body.iter(w("fldSimple")))  # no TOC, nothing to update
+    assert not [c for c in body.iter(w("sdt")) if c.find("w:sdtPr/w:docPartObj", NS) is not None]
+    assert part(rendered[form_id, lang], "word/settings.xml").find("w:updateFields", NS) is None
+    paragraphs = body.findall("w:p", NS)
+    first_part = next(p for p in paragraphs if style_of(p) in ("Heading1", "Heading2"))
+    assert first_part.find("w:pPr/w:pageBreakBefore", NS) is not None
+    # Before the first part: only the title page, with its one table (form, version, language, identifier).
+    before = list(body)[: list(body).index(first_part)]
     assert [e.tag for e in before].count(w("tbl")) == 1
 
 
+def part_headings(form, lang: str) -> list[tuple[int, str]]:
+    """(outline level from 1, text) of each part heading, in reading order, as the outline numbers them."""
+    found = []
+    for part_ in outline(form).parts:
+        if part_.opens is not None:
+            found.append((1, part_.opens.title.get(lang)))
+        found.append((2 if form.groups else 1, f"{part_.number}  {part_.section.title.get(lang)}"))
+    return found
+
+
 @pytest.mark.parametrize("form_id", FORM_IDS)
-def test_the_contents_are_a_complete_toc_field_that_needs_no_update(rendered, form_id):
+def test_every_part_heading_has_the_outline_level_the_navigation_pane_lists(small_content, rendered, form_id):
     path = rendered[form_id, "en"]
-    control = contents_control(part(path).find("w:body", NS))
-    kinds = [f.get(w("fldCharType")) for f in control.iter(w("fldChar"))]
-    assert kinds == ["begin", "separate", "end"]
-    assert [i.text for i in control.iter(w("instrText"))] == [TOC_INSTRUCTION]
-    assert '\\o "1-2"' in TOC_INSTRUCTION and "\\n" in TOC_INSTRUCTION  # no page numbers: the result is final
-    assert control.find("w:sdtPr/w:lock", NS).get(w("val")) == "sdtContentLocked"
-    gallery = control.find("w:sdtPr/w:docPartObj/w:docPartGallery", NS)
-    assert gallery.get(w("val")) == "Table of Contents"
-    # No field waits for an update, so Word asks nothing when the form is opened.
-    assert part(path, "word/settings.xml").find("w:updateFields", NS) is None
+    styles = part(path, "word/styles.xml")
+    assert (outline_level(styles, "Heading1"), outline_level(styles, "Heading2")) == ("0", "1")
+    body = part(path).find("w:body", NS)
+    headings = [(int(style_of(p)[-1]), text_of(p)) for p in body.findall("w:p", NS) if style_of(p) in ("Heading1", "Heading2")]
+    assert headings == part_headings(small_content.form(form_id), "en")
 
 
-def test_title_page_headings_stay_out_of_the_contents_and_the_outline(rendered):
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_the_answer_before_the_last_question_keeps_with_it_so_the_last_page_never_holds_one_question(
+    small_content, rendered, form_id
+):
+    body = part(rendered[form_id, "ar"]).find("w:body", NS)
+    questions = list(small_content.form(form_id).questions())
+    answers = {}
+    for paragraph in body.iter(w("p")):
+        for start in paragraph.findall("w:bookmarkStart", NS):
+            answers.setdefault(start.get(w("name")).removeprefix("ans_").split("__")[0], []).append(paragraph)
+    kept = {qid: all(p.find("w:pPr/w:keepNext", NS) is not None for p in found) for qid, found in answers.items()}
+    assert kept[questions[-2].id] is True
+    assert not any(kept[q.id] for q in questions[:-2] + questions[-1:] if q.id in kept)
+
+
+def test_title_page_headings_stay_out_of_the_outline(rendered):
     styles = part(rendered["risk", "en"], "word/styles.xml")
     front = next(s for s in styles.iter(w("style")) if s.find("w:name", NS).get(w("val")) == "Front Heading")
     assert front.find("w:pPr/w:outlineLvl", NS) is None and front.find("w:basedOn", NS).get(w("val")) == "Normal"
     body = part(rendered["risk", "en"]).find("w:body", NS)
     front_id = front.get(w("styleId"))
     assert [text_of(p) for p in body.findall("w:p", NS) if style_of(p) == front_id] == [
+        "The recommended order",
         "How to fill in this form",
         "How the answers are scored",
         "When you have finished",
@@ -130,9 +153,9 @@ def test_a_placeholder_starts_with_an_invisible_character_in_answer_formatting(r
 
 
 @pytest.mark.client
-def test_the_title_page_of_every_real_form_fits_on_one_page_in_writer(real_content, tmp_path):
+def test_in_writer_the_title_page_fits_the_outline_lists_the_parts_and_the_last_page_has_two_questions(real_content, tmp_path):
+    """Writer's PDF bookmarks come from the headings' outline levels, as Word's navigation pane does."""
     require_client("soffice")
-    require_client("pdftotext")
     sources = []
     for form_id in FORM_IDS:
         for lang in ("en", "ar", "zh", "fr"):
@@ -141,12 +164,23 @@ def test_the_title_page_of_every_real_form_fits_on_one_page_in_writer(real_conte
     profile = f"-env:UserInstallation=file://{tmp_path}/profile"
     convert = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
     subprocess.run(convert + [str(s) for s in sources], check=True, capture_output=True, timeout=300)
+    problems = []
     for source in sources:
-        lang = source.stem.split("-")[1]
-        pdf = source.with_suffix(".pdf")
-        second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True).stdout
-        first_line = next(line for line in second.splitlines() if line.strip())
-        assert real_content.text("contents_title", lang) in first_line, f"{source.name}: page 2 starts with {first_line!r}"
+        form_id, lang = source.stem.split("-")
+        form = real_content.form(form_id)
+        with pymupdf.open(source.with_suffix(".pdf")) as document:
+            bookmarks = document.get_toc()  # [level, title, page]; a Heading 2 with no Heading 1 above is level 1
+            last_page = document[-1].get_text()
+        titles = [" ".join(title.split()) for _, title, _ in bookmarks]
+        if titles != [" ".join(text.split()) for _, text in part_headings(form, lang)]:
+            problems.append(f"{source.name}: PDF bookmarks {titles[:3]}… are not the part headings")
+        elif bookmarks[0][2] != 2:
+            problems.append(f"{source.name}: the title page runs to page {bookmarks[0][2] - 1}; the first part starts page 2")
+        # the last page holds the last two questions, never the last one alone
+        numbers = question_numbers(form)
+        if not all(numbers[q.id] in last_page for q in list(form.questions())[-2:]):
+            problems.append(f"{source.name}: the last page holds one question: {last_page[:120]!r}")
+    assert problems == [], "\n".join(problems)
 
 
 def test_a_scale_legend_is_captioned_with_the_scale_title_and_its_questions(real_content, tmp_path):

@@ -4,13 +4,18 @@ and tab names cut from a long title after a whole word, never mid-word or after 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from openpyxl import load_workbook
 
 from aitk_forms.formats import xlsx
 from aitk_forms.formats.xlsx.bands import band_texts
-from aitk_forms.formats.xlsx.style import sheet_name
+from aitk_forms.formats.xlsx.render import tab_title
+from aitk_forms.formats.xlsx.style import OPENING_MARKS, sheet_name
+from aitk_forms.model import Text
 from aitk_forms.xlsx_limits import SHEET_NAME, excel_length
+from conftest import FORM_IDS, LANGUAGES
 
 EXPECTED = {"mean": "0.00", "completeness": "0", "any": "0", "product": "0", "max": "0"}
 
@@ -38,11 +43,38 @@ def test_every_score_cell_has_the_number_format_of_its_method(small_content, tmp
         ("Responsible AI Innovation in Action Workbook", "Responsible AI Innovation"),
         ("风险评估" * 10, "风险评估" * 7 + "风险评"),  # no spaces to cut at: 31 characters
         ("Risk (fixture)", "Risk (fixture)"),
+        ('Workbook for the "Responsible AI Innovation" toolkit', "Workbook for the"),
     ],
 )
 def test_a_long_title_makes_a_tab_name_cut_after_a_whole_word_with_no_lone_quotation_mark(title, tab):
     name = sheet_name(title, set())
     assert name == tab and excel_length(name) <= SHEET_NAME
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_no_bundled_tab_name_is_cut_mid_word_or_leaves_a_quotation_mark_open(real_content, form_id, lang):
+    form = real_content.form(form_id)
+    text = tab_title(form, lang)
+    name = sheet_name(text, {"_aitk"})
+    assert excel_length(name) <= SHEET_NAME
+    # the whole title, or its first words: what follows the tab's text in the title starts a new word
+    assert text.startswith(name), (text, name)
+    assert name == text or text[len(name)] in " ,;:-–—" or not any(ch.isspace() for ch in text), (text, name)
+    for opening, closing in OPENING_MARKS.items():
+        assert name.count(opening) <= name.count(closing), name
+    assert name.count('"') % 2 == 0
+
+
+@pytest.mark.parametrize("form_id,tab", [("readiness", "Readiness"), ("risk", "Risk"), ("workbook", "Workbook")])
+def test_the_questions_tab_carries_the_short_title_where_the_content_gives_one(real_content, tmp_path, form_id, tab):
+    form = real_content.form(form_id)
+    xlsx.render(real_content, form, "en", tmp_path / "form.xlsx")
+    assert load_workbook(tmp_path / "form.xlsx").sheetnames[1] == tab
+    # a language without a translated short title keeps its own title, not the English short one
+    english_only = replace(form, short_title=Text("short_title", (("en", tab),)))
+    assert tab_title(english_only, "fr") == form.title.get("fr") != tab
+    assert tab_title(replace(form, short_title=None), "en") == form.title.get("en")
 
 
 def test_about_sheet_prints_the_scores_each_risk_level_really_takes_and_verdicts_without_numbers(real_content, tmp_path):

@@ -1,5 +1,5 @@
-"""Fonts of a Word run, shared by the Word forms and the Word report: every script slot named;
-and the document settings both need to stay within the standard."""
+"""Fonts of a Word run, shared by the Word forms and the Word report: every script slot named; the Office
+fonts that the Word and Excel forms name; and the document settings both need to stay within the standard."""
 
 from __future__ import annotations
 
@@ -12,6 +12,28 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 def w(name: str) -> str:
     return f"{{{W_NS}}}{name}"
+
+
+# Fonts that Office has wherever it runs (Windows installs them; Office for Mac brings Calibri and Arial): the
+# Word and Excel forms name these, never Noto, so that Word and Excel do not substitute a font of other metrics.
+# Arial carries Arabic on Windows and macOS. Without them, LibreOffice falls back through fontconfig: Carlito
+# (metric-compatible with Calibri) where fonts-crosextra-carlito is installed, Noto Sans CJK for Chinese.
+OFFICE_FONTS = {"latin": "Calibri", "east_asian": "Microsoft YaHei", "complex": "Arial"}
+# A symbol font of every Windows since 7, holding ✓ and ✗ (Calibri and Arial have neither).
+SYMBOL_FONT = "Segoe UI Symbol"
+
+
+def office_fonts() -> dict[str, str]:
+    """The Office fonts for each script slot of a run (see `font_families`); no font needs to be installed here."""
+    return dict(OFFICE_FONTS)
+
+
+def office_family(lang: str) -> str:
+    """The one Office font for text in `lang`, where a cell takes a single font (Excel)."""
+    base = lang.split("-")[0]
+    if base == "zh":
+        return OFFICE_FONTS["east_asian"]
+    return OFFICE_FONTS["complex"] if base in FAMILIES else OFFICE_FONTS["latin"]
 
 
 def font_families(lang: str) -> dict[str, str]:

@@ -21,13 +21,13 @@ from ...typesetting.word import complete_zoom_setting
 from ...wording import condition_instruction, question_numbers
 from ..codec import DEFAULT_OPTIONS, RenderOptions
 from . import sdt
-from .contents import write_contents
 from .legend import scale_questions, write_legend
 from .properties import write_custom_properties
 from .styles import LOCALES, apply_styles, insert_in_order, protect_for_forms, set_right_to_left, set_theme_languages
 from .title_page import write_title_page
 
 RTL_CHARACTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+LAST_PAGE_QUESTIONS = 2
 TABLE_BIDI_SUCCESSORS = "tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing tblInd tblBorders shd tblLayout".split()
 
 
@@ -50,6 +50,9 @@ class FormWriter:
         self.style_ids: dict[str, str] = {}
         self.scales = scale_questions(form)
         self.explained: set[str] = set()  # scales whose legend is already in the document
+        # The answers of the questions before the last one keep with what follows, so that the last page holds
+        # at least LAST_PAGE_QUESTIONS questions, never one alone (question paragraphs keep with their answer).
+        self.kept_to_the_end = {q.id for q in list(form.questions())[-LAST_PAGE_QUESTIONS:-1]}
 
     def write(self) -> None:
         apply_styles(self.document, self.lang, self.rtl)
@@ -57,8 +60,11 @@ class FormWriter:
         body = self.document.element.body
         for empty in body.findall(sdt.w("p")):
             body.remove(empty)
+        # No contents page: its page numbers could never be right in a form that grows as it is filled in and
+        # is protected (Word cannot update the field, and `w:updateFields` would ask every respondent on
+        # opening). The part headings carry the outline levels of Heading 1 and 2, which Word's navigation
+        # pane and the bookmarks of an exported PDF list instead.
         write_title_page(self)
-        write_contents(self, self.outline())
         first_body_paragraph = len(self.document.paragraphs)
         for number, section, group in self.parts():
             if group is not None:
@@ -132,15 +138,6 @@ class FormWriter:
         """Each section with its number, and the group it opens (the outline every renderer shares)."""
         return [(part.number, part.section, part.opens) for part in outline(self.form).parts]
 
-    def outline(self) -> list[tuple[int, str]]:
-        """The part headings as (level, text), in reading order: what the contents lists."""
-        entries = []
-        for number, section, group in self.parts():
-            if group is not None:
-                entries.append((1, self.text(group.title)))
-            entries.append((2 if self.form.groups else 1, self.section_title(number, section)))
-        return entries
-
     def section_title(self, number: int, section: Section) -> str:
         return f"{number}  {self.text(section.title)}"
 
@@ -159,6 +156,7 @@ class FormWriter:
             self.question(question)
 
     def question(self, question: Question) -> None:
+        keep = question.id in self.kept_to_the_end
         heading = self.paragraph(style="Question")
         self.run(heading, f"{self.numbers[question.id]}  {self.text(question.label)}")
         if question.required:
@@ -178,10 +176,13 @@ class FormWriter:
             self.paragraph(self.ui("tick_all"), "Help")
             for choice in question.choices:
                 line = self.paragraph(style="Answer")
+                line.paragraph_format.keep_with_next = keep or None
                 self.control(line, f"ans_{question.id}__{choice.id}", sdt.checkbox(f"{question.id}__{choice.id}"))
                 self.run(line, f"  {self.text(choice.label)}")
         else:
-            self.control(self.paragraph(style="Answer"), f"ans_{question.id}", self.answer_control(question))
+            answer = self.paragraph(style="Answer")
+            answer.paragraph_format.keep_with_next = keep or None
+            self.control(answer, f"ans_{question.id}", self.answer_control(question))
 
     def condition_instruction(self, question: Question) -> str:
         """The instruction on a conditional question, naming the question and answers it depends on."""

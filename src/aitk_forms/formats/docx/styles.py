@@ -8,7 +8,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from ...typesetting.word import font_families, set_run_fonts
+from ...typesetting.word import office_fonts, set_run_fonts
 from .sdt import w
 
 # Word language tags for proofing and for choosing the complex-script and East Asian fonts.
@@ -28,20 +28,15 @@ PARAGRAPH_STYLES = {
     "Help": ("Normal", 9, False, False, QUIET, 0, 2, True),
     "Instruction": ("Normal", 9, False, True, ACCENT, 0, 2, True),
     "Answer": ("Normal", 10.5, False, False, INK, 2, 4, False),
-    # Title page headings stay out of the outline: the contents and navigation pane list the parts.
+    # Title page headings stay out of the outline: the navigation pane lists the parts.
     "Front Heading": ("Normal", 13, True, False, ACCENT, 10, 3, True),
-    "TOC Heading": ("Normal", 16, True, False, ACCENT, 0, 10, True),
-    "toc 1": ("Normal", 10.5, False, False, INK, 3, 1, False),
-    "toc 2": ("Normal", 10.5, False, False, INK, 0, 1, False),
     "Caption": ("Normal", 9, True, False, ACCENT, 6, 3, True),
 }
-# Contents entries of the second level sit under their part (logical start: right in Arabic).
-TOC_INDENT = {"toc 2": Cm(0.6)}
 
 
 def apply_styles(document: Document, lang: str, rtl: bool) -> None:
     """Page size and margins, fonts and the paragraph styles the form uses."""
-    fonts = font_families(lang)
+    fonts = office_fonts()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.2)
@@ -116,8 +111,6 @@ def _paragraph_style(document: Document, name: str, spec: tuple, fonts: dict[str
     rpr.get_or_add_iCs().val = italic
     fmt = style.paragraph_format
     fmt.space_before, fmt.space_after, fmt.keep_with_next = Pt(before), Pt(after), keep
-    if name in TOC_INDENT:
-        fmt.left_indent = TOC_INDENT[name]
     style.quick_style = True
 
 

@@ -8,7 +8,7 @@ from babel import Locale, UnknownLocaleError
 
 from .writing import DocumentWriter
 
-# Title page headings are not part headings: they stay out of the contents and the outline.
+# Title page headings are not part headings: they stay out of the outline (the navigation pane).
 HEADING = "Front Heading"
 
 
@@ -20,6 +20,8 @@ def write_title_page(writer: DocumentWriter) -> None:
     if form.description:
         writer.paragraph(writer.ui("about_title"), HEADING)
         writer.paragraph(writer.text(form.description))
+    writer.paragraph(writer.ui("pathway_title"), HEADING)
+    writer.paragraph(writer.ui("pathway"))
     writer.paragraph(writer.ui("how_to_fill_title"), HEADING)
     writer.paragraph(writer.ui("how_to_fill_docx"))
     if any(q.kind == "scale" for q in form.questions()):

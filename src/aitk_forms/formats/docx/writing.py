@@ -1,4 +1,4 @@
-"""What the page helpers (title page, contents, scale legends) may ask of the form writer: a protocol,
+"""What the page helpers (title page, scale legends) may ask of the form writer: a protocol,
 so that the helpers need not import the writer that calls them."""
 
 from __future__ import annotations

@@ -77,6 +77,7 @@ def _page(content: Content, form: Form, lang: str, fonts: tuple[str, ...], optio
         first_use.setdefault(q.scale or "", q.id)
     described = {qid for scale, qid in first_use.items() if scale}
     intro = [(text("about_title"), form.description.get(lang))] if form.description else []
+    intro += [(text("pathway_title"), text("pathway"))]
     intro += [(text("how_to_fill_title"), text("how_to_fill_pdf")), (text("return_title"), text("return_instruction"))]
     return {
         "lang": language_tag(lang),

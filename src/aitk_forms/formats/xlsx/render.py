@@ -16,10 +16,12 @@ from ...identity import Identity
 from ...model import Content, Form
 from ..codec import DEFAULT_OPTIONS, RenderOptions
 from .bands import band_texts
+from .cached import write_cached_values
 from .lists import LISTS_SHEET, add_lists_sheet
 from .package import META_SHEET
 from .questions import add_question_sheet
 from .results import add_results_sheet
+from .shown import blank_values
 from .style import HEADER_FILL, MAINTAINER_PASSWORD, Styles, print_setup, protect, put, sheet_name, text_height
 
 ABOUT_WIDTHS = {"A": 26, "B": 90}
@@ -33,8 +35,9 @@ def render(content: Content, form: Form, lang: str, path: Path | str, options: R
     taken = {META_SHEET}
     about.title = sheet_name(content.text("about_title", lang), taken)
     lists = add_lists_sheet(wb, content, form, lang, styles)
-    questions = add_question_sheet(wb, sheet_name(form.title.get(lang), taken), content, form, lang, styles, lists)
-    add_results_sheet(wb, sheet_name(content.text("results_title", lang), taken), content, form, lang, styles, questions)
+    questions = add_question_sheet(wb, sheet_name(tab_title(form, lang), taken), content, form, lang, styles, lists)
+    results_name = sheet_name(content.text("results_title", lang), taken)
+    results = add_results_sheet(wb, results_name, content, form, lang, styles, questions)
     _about_sheet(about, content, form, lang, styles, options)
     _meta_sheet(wb, Identity.of(form, lang, content.name, options.round, options.unit))
     wb.move_sheet(LISTS_SHEET, offset=len(wb.sheetnames) - 2 - wb.sheetnames.index(LISTS_SHEET))
@@ -46,6 +49,16 @@ def render(content: Content, form: Form, lang: str, path: Path | str, options: R
     wb.properties.creator = "aitk-forms"
     wb.properties.language = lang
     wb.save(str(path))
+    # Previews compute nothing: the file carries what its formulas give while nothing is answered (a formula
+    # this step cannot work out keeps an empty value, as openpyxl writes it; tests/test_xlsx_cached_values.py).
+    write_cached_values(path, blank_values(content, form, lang, questions, results))
+
+
+def tab_title(form: Form, lang: str) -> str:
+    """The questions sheet's tab: the form's short title in `lang`, else its full title in `lang` (an English
+    short title on a French workbook would read worse than a French title cut after a whole word)."""
+    short = form.short_title.translation(lang) if form.short_title else None
+    return short or form.title.get(lang)
 
 
 def _language_name(lang: str) -> str:
@@ -76,6 +89,7 @@ def _about_sheet(ws, content: Content, form: Form, lang: str, styles: Styles, op
         put(ws, f"B{row}", value, styles)
     blocks = [
         ("about_title", form.description.get(lang) if form.description else ""),
+        ("pathway_title", content.text("pathway", lang)),
         ("how_to_fill_title", content.text("how_to_fill_xlsx", lang)),
         ("how_scored_title", content.text("how_scored_scale", lang)),
         ("return_title", content.text("return_instruction", lang)),

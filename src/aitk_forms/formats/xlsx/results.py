@@ -3,11 +3,14 @@ and missing answers."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 
 from ...model import Content, Form
+from ...typesetting.word import SYMBOL_FONT
 from ...wording import colon
 from ...xlsx_titles import mark_column_titles
 from .questions import QuestionSheet
@@ -19,10 +22,23 @@ LEVEL_ID_COLUMN = "F"  # hidden: the level id of a final result, for colours
 # Hidden: how many questions are answered. Level colours wait for the first answer: a blank workbook would
 # otherwise show every stage "0 Incomplete" in red before anyone has had a chance to answer.
 ANSWERED_COLUMN = "G"
+TICK, CROSS = "✓", "✗"  # a required question answered, or still missing
 
 
-def add_results_sheet(wb, name: str, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet) -> None:
+@dataclass
+class ResultsLayout:
+    """Where the results sheet put each result row and each required question's row."""
+
+    name: str
+    rows: dict[str, ResultRow] = field(default_factory=dict)  # result key -> its row
+    required: dict[int, str] = field(default_factory=dict)  # row of the required questions table -> question id
+
+
+def add_results_sheet(
+    wb, name: str, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet
+) -> ResultsLayout:
     ws = wb.create_sheet(name)
+    layout = ResultsLayout(ws.title)
     for column, width in WIDTHS.items():
         ws.column_dimensions[column].width = width
     for column in HELPER_COLUMNS:  # the result rows' workings (result_formulas.py)
@@ -54,10 +70,11 @@ def add_results_sheet(wb, name: str, content: Content, form: Form, lang: str, st
     ws[f"{LEVEL_ID_COLUMN}3"] = f"={missing}"
     ws.conditional_formatting.add("A3:E3", FormulaRule(formula=[f"${LEVEL_ID_COLUMN}$3>0"], fill=MISSING_FILL))
     ws[f"{ANSWERED_COLUMN}3"] = f"={answered}"
-    row = _results_table(wb, ws, 5, content, form, lang, styles, sheet)
-    row = _required_table(ws, row + 1, content, form, lang, styles, sheet)
+    row = _results_table(wb, ws, 5, content, form, lang, styles, sheet, layout.rows)
+    row = _required_table(ws, row + 1, content, form, lang, styles, sheet, layout.required)
     print_setup(ws, f"A1:E{row - 1}", styles)
     protect(ws)
+    return layout
 
 
 def _q(sheet: QuestionSheet) -> str:
@@ -87,14 +104,15 @@ def score_format(form: Form, rule) -> str:
     return "0" if rule.method in ("completeness", "any") or whole else "0.00"
 
 
-def _results_table(wb, ws, row: int, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet) -> int:
+def _results_table(
+    wb, ws, row: int, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet, rows: dict[str, ResultRow]
+) -> int:
     _header_row(
         ws,
         row,
         ["", content.text("results_title", lang), content.text("score_label", lang), content.text("level_label", lang), ""],
         styles,
     )
-    rows: dict[str, ResultRow] = {}
     for rule in form.results:
         row += 1
         levels = form.level_set(rule.levels) if rule.levels else ()
@@ -134,7 +152,9 @@ def _colour_levels(ws, row: int, form: Form, set_name: str | None, levels) -> No
         )
 
 
-def _required_table(ws, row: int, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet) -> int:
+def _required_table(
+    ws, row: int, content: Content, form: Form, lang: str, styles: Styles, sheet: QuestionSheet, rows: dict[int, str]
+) -> int:
     required = [c for c in sheet.cells.values() if c.question.required]
     if not required:
         return row
@@ -143,6 +163,7 @@ def _required_table(ws, row: int, content: Content, form: Form, lang: str, style
     _header_row(ws, row, [*headers, "", ""], styles)
     for cells in required:
         row += 1
+        rows[row] = cells.question.id
         label = cells.question.label.get(lang)
         put(ws, f"A{row}", cells.number, styles)
         put(ws, f"B{row}", label, styles)
@@ -150,9 +171,10 @@ def _required_table(ws, row: int, content: Content, form: Form, lang: str, style
         put(
             ws,
             f"C{row}",
-            f'=IF({shown}=0,{sheet.lists.text("not_applicable")},IF({missing}=1,"✗","✓"))',
+            f'=IF({shown}=0,{sheet.lists.text("not_applicable")},IF({missing}=1,"{CROSS}","{TICK}"))',
             styles,
             horizontal="center",
+            family=SYMBOL_FONT,  # the language's Office font has no ✓ or ✗; Excel finds its letters elsewhere
         )
         for column in "DE":
             put(ws, f"{column}{row}", None, styles)
