@@ -8,6 +8,7 @@ numbers and the table of contents' page references (target-counter).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from ...typesetting.tagging import add_header_scopes
 from ...typesetting.weasy import collector_paused, compress_streams, css_string, font_config, weasyprint
 from ...wording import colon, condition_instruction
 from ..codec import DEFAULT_OPTIONS, RenderOptions
+from .guide import Guide, scoring_guide
 
 PAPERS = {"a4": "A4", "letter": "letter"}
 ANSWER_LINES = {"text": 1, "long_text": 5}
@@ -75,6 +77,7 @@ class PackForm:
     scales: tuple[ScaleLegend, ...]
     sections: tuple[PackSection, ...]
     results: tuple[str, ...]
+    guide: Guide
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,8 @@ def _finish(document: object, pdf: pydyf.PDF) -> None:
 
 def pack_html(content: Content, lang: str, paper: str, fonts: tuple[str, ...]) -> str:
     """The whole book as one HTML document, ready for WeasyPrint."""
-    forms = [_pack_form(content, form, lang) for form in content.forms]
+    ui = _ui(content, lang)
+    forms = [_pack_form(content, form, lang, ui) for form in content.forms]
     rtl = is_rtl(lang)
     return (
         _environment()
@@ -121,7 +125,7 @@ def pack_html(content: Content, lang: str, paper: str, fonts: tuple[str, ...]) -
             end="left" if rtl else "right",
             paper=PAPERS[paper],
             font_list=", ".join(css_string(f) for f in fonts) + ", sans-serif",
-            ui=lambda key: content.text(key, lang),
+            ui=ui,
             colon=colon(lang),
             language_name=Locale.parse(lang.replace("-", "_")).get_display_name(lang),
             content=content,
@@ -168,7 +172,12 @@ def _principle(form: Form, group: Group, lang: str) -> Principle:
     return Principle(f"principle-{group.id}", group.title.get(lang), _get(group.description, lang), members)
 
 
-def _pack_form(content: Content, form: Form, lang: str) -> PackForm:
+def _ui(content: Content, lang: str) -> Callable[[str], str]:
+    """The content's fixed texts (ui.yaml) in `lang`."""
+    return lambda key: content.text(key, lang)
+
+
+def _pack_form(content: Content, form: Form, lang: str, ui: Callable[[str], str]) -> PackForm:
     shape = outline(form)
     sections = [_pack_section(content, form, part.section, part.number, part.opens, shape.numbers, lang) for part in shape.parts]
     return PackForm(
@@ -180,6 +189,7 @@ def _pack_form(content: Content, form: Form, lang: str) -> PackForm:
         scales=_scale_legends(form, lang),
         sections=tuple(sections),
         results=tuple(r.label.get(lang) for r in form.results),
+        guide=scoring_guide(form, lang, ui),
     )
 
 
