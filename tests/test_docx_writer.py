@@ -107,7 +107,9 @@ def test_every_bookmark_of_the_bundled_forms_fits_in_40_characters_and_names_one
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_form_made_before_names_were_shortened_reads_back_after_writer_cut_its_bookmarks(real_content, tmp_path, lang):
-    form = real_content.form("workbook")
+    # Forms with names longer than 40 characters were made from content 1.0 (kept in the history), before the
+    # names were shortened; later items would collide once cut to 40, but no such form has them.
+    form = real_content.form_version("workbook", "1.0")
     answers = respondent_answers(form, lang)
     render(real_content, form, lang, tmp_path / "blank.docx")
     fill(real_content, form, lang, tmp_path / "blank.docx", tmp_path / "filled.docx", answers)
@@ -115,7 +117,7 @@ def test_a_form_made_before_names_were_shortened_reads_back_after_writer_cut_its
     assert any(len(name) > BOOKMARK_NAME_LIMIT for name in full_names.values())
     cut_to_40 = lambda name: full_names.get(name, name)[:BOOKMARK_NAME_LIMIT]  # noqa: E731
     response = read_response(as_writer_leaves_it(tmp_path / "filled.docx", tmp_path / "cut.docx", cut_to_40), real_content)
-    assert response.problems == ()
+    assert [p.code for p in response.problems] == ["older"]  # accepted, with a warning naming its version
     assert response.answers == answers
 
 

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from aitk_forms.cli import main
 from aitk_forms.errors import UsageError
 from aitk_forms.formats import RenderOptions, pack
+from aitk_forms.model import is_rtl
 from aitk_forms.typesetting.fonts import families
 from conftest import LANGUAGES, SMALL, require_client
 
@@ -86,7 +87,16 @@ def test_real_pack_holds_every_question_label_in_order(real_content, tmp_path, l
     pack.render(real_content, None, lang, path)
     text = "".join(pdf_pages(path))
     for form in real_content.forms:
-        assert_in_order([form.title.get(lang)] + [q.label.get(lang) for q in form.questions()], text)
+        assert_in_order([form.title.get(lang)] + [reading_key(q.label.get(lang), lang) for q in form.questions()], text)
+
+
+def reading_key(label: str, lang: str) -> str:
+    """What of a label keeps its order in extracted text: all of it, except in right-to-left scripts, where a
+    text extractor may move digits, brackets and final punctuation; there the words before the first of them."""
+    if not is_rtl(lang):
+        return label
+    lead = re.split(r"[0-9().:،؟?!\[\]«»\"]", label)[0].strip()
+    return lead if len(lead.split()) >= 2 else label
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -16,7 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..typesetting.word import complete_zoom_setting, font_families, set_run_fonts
+from ..typesetting.word import complete_zoom_setting, office_fonts, set_run_fonts
 from .charts import WIDTH, to_png
 from .package import fixed_time, freeze_package
 from .story import Figure, Heading, PageBreak, Paragraph, Story, Table
@@ -59,7 +59,7 @@ def _set_up(document, title: str) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
-    fonts = font_families("en")
+    fonts = office_fonts()  # fonts Office has on Windows; LibreOffice substitutes metric-compatible ones
     for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Caption"):
         style = document.styles[name]
         set_run_fonts(style.element.get_or_add_rPr(), fonts)

@@ -229,7 +229,8 @@ def _result_rules(form: Form, lang: str, ui: Ui) -> tuple[str, ...]:
             text = ui("guide_mean_results").format(result=label, count=len(rule.results))
             inputs = [form.result(k) for k in rule.results]
             if any(r is not None and r.method == "mean" and r.dont_know == "excluded" for r in inputs):
-                text += " " + ui("guide_finding_spreads").format(finding=ui(NOT_ENOUGH_KNOWLEDGE))
+                gap = "" if lang.split("-")[0] in ("zh", "ja") else " "  # no space between Chinese sentences
+                text += gap + ui("guide_finding_spreads").format(finding=ui(NOT_ENOUGH_KNOWLEDGE))
             said.append(text)
     return tuple(said)
 

@@ -97,12 +97,12 @@ def _header(ws: Worksheet, content: Content, form: Form, lang: str, styles: Styl
         wrap=False,
     )
     for column, key in zip(
-        "ABCDE", ("number_label", "question_label", "help_label", "answer_label", "not_applicable"), strict=False
+        "ABCDE", ("number_label", "question_label", "help_label", "answer_label", "status_label"), strict=False
     ):
         put(
             ws,
             f"{column}3",
-            content.text(key, lang) if column != "E" else "",
+            content.text(key, lang),
             styles,
             bold=True,
             color="FFFFFF",

@@ -110,7 +110,13 @@ def _results_table(
     _header_row(
         ws,
         row,
-        ["", content.text("results_title", lang), content.text("score_label", lang), content.text("level_label", lang), ""],
+        [
+            "",
+            content.text("results_title", lang),
+            content.text("score_label", lang),
+            content.text("level_label", lang),
+            content.text("status_label", lang),
+        ],
         styles,
     )
     for rule in form.results:
