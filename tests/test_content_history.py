@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from aitk_forms.validate import check_answers
 from clients.calc_plan import typed_cells
 from clients.writer_plan import typed_controls
 from conftest import ROOT, require_uno_python
-from test_import_end_to_end import pymupdf_fill
+from test_import_end_to_end import _run, pymupdf_fill
 
 OLD_FORMS = ROOT / "tests" / "forms-1.0"
 CALC_FILL = ROOT / "tests" / "clients" / "calc_fill.py"
@@ -125,12 +124,6 @@ def imported(content, tmp_path_factory):
     result = CliRunner().invoke(main, ["import", str(inbox), "--out", str(out), "--store", "none", "--json"])
     assert result.exit_code in (0, 1), result.output
     return json.loads(result.stdout), expected, out
-
-
-def _run(command: list[str], jobs_path: Path, jobs: list) -> None:
-    jobs_path.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.mark.client
