@@ -4,7 +4,6 @@ from the same responses in memory says."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import statistics
@@ -12,7 +11,9 @@ import tracemalloc
 from dataclasses import fields
 from fractions import Fraction
 
-from aitk_forms.importer import import_files, unit_of
+from benchmarks.store import scored_return
+
+from aitk_forms.importer import import_files
 from aitk_forms.outcomes import ImportResult
 from aitk_forms.recording import StoredResponses, stored_results
 from aitk_forms.reports.attached import write_data
@@ -21,9 +22,7 @@ from aitk_forms.reports.story import CHANGE_ROWS, Paragraph, Table, build_story,
 from aitk_forms.reports.summary import HIGH_RISK, RISK_CASES, respondent_name, summarise
 from aitk_forms.reports.trends import Change, FormTrend, Standing, Trends
 from aitk_forms.reports.workbook import write_workbook
-from aitk_forms.sample import sample_answers
-from aitk_forms.scoring import score_form
-from aitk_forms.store import FileRecord, ResponseRecord, open_store
+from aitk_forms.store import open_store
 from test_rounds import filled
 
 
@@ -108,23 +107,6 @@ def test_the_consolidated_workbook_is_written_in_memory_that_does_not_grow_with_
     assert (tmp_path / "many.xlsx").stat().st_size > 4 * (tmp_path / "few.xlsx").stat().st_size
 
 
-def _scored(content, i: int, label: str) -> tuple[FileRecord, ResponseRecord]:
-    """Return i of round `label`: a form of the real content in turn, sample answers (one in ten left out), scored."""
-    form, seed = content.forms[i % len(content.forms)], i // len(content.forms)
-    answers = sample_answers(form, seed, completeness=0.9, variant=label)
-    card = score_form(form, answers)
-    sha256 = hashlib.sha256(f"{label} {i}".encode()).hexdigest()
-    file = FileRecord(sha256, f"{label}/{form.id}-{seed}.xlsx", 40_000, "2026-05-01T08:00:00Z", "accepted", None, "xlsx")
-    levels = {r.key: r.level.id for r in card.results if r.final and r.level}
-    response = ResponseRecord(
-        *("aitk", form.id, form.version, "en", label, unit_of(form, answers) or ""),
-        *(answers, card.scores, levels, card.provisional),
-        saved_at=None,
-        answered=len(answers),
-    )
-    return file, response
-
-
 def _narrative_peak(content, responses, folder) -> tuple[int, object]:
     """Peak bytes Python allocated while summarising `responses`, building the narrative and writing the data the
     PDF carries (import log, JSON result); and the narrative."""
@@ -143,7 +125,7 @@ def test_the_narrative_and_the_pdf_data_are_made_in_memory_that_does_not_grow_wi
     with open_store(tmp_path / "store.db") as store:
         for label, count in (("small", few), ("large", many)):
             for i in range(count):
-                store.add(*_scored(real_content, i, label))
+                store.add(*scored_return(real_content, i, label))
         for name in ("few", "many"):
             (tmp_path / name).mkdir()
         few_peak, few_story = _narrative_peak(real_content, stored_results(store, real_content, ["small"]), tmp_path / "few")

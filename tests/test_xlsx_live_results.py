@@ -54,34 +54,28 @@ HIDDEN_EDITS = {
 # The floors variant plus what content 1.1 brought: a readiness item that offers "Not applicable", a workbook
 # checklist scored as the share of its items ticked, and a principle whose severity is the higher of two.
 V11_EDITS = {
-    name: [
-        *edits,
-        *{
-            "readiness.yaml": [
-                (
-                    '{id: data_quality, kind: scale, scale: maturity, label: "Is data quality checked?"}',
-                    '{id: data_quality, kind: scale, scale: maturity, label: "Is data quality checked?", not_applicable: true}',
-                )
-            ],
-            "risk.yaml": [
-                (
-                    '      - {id: legitimacy_safeguards, kind: long_text, label: "Which safeguards exist?"}',
-                    '      - {id: legitimacy_environment_severity, kind: scale, scale: severity, label: "How severe for the'
-                    ' environment?", required: true}\n'
-                    '      - {id: legitimacy_safeguards, kind: long_text, label: "Which safeguards exist?"}',
-                ),
-                (
-                    "questions: [legitimacy_likelihood, legitimacy_severity]",
-                    "questions: [legitimacy_likelihood, {higher_of: [legitimacy_severity, legitimacy_environment_severity]}]",
-                ),
-            ],
-        }.get(name, []),
-    ]
-    for name, edits in {**VARIANT_EDITS, "workbook.yaml": []}.items()
+    "readiness.yaml": [
+        *VARIANT_EDITS["readiness.yaml"],
+        (
+            '{id: data_quality, kind: scale, scale: maturity, label: "Is data quality checked?"}',
+            '{id: data_quality, kind: scale, scale: maturity, label: "Is data quality checked?", not_applicable: true}',
+        ),
+    ],
+    "risk.yaml": [
+        *VARIANT_EDITS["risk.yaml"],
+        (
+            '      - {id: legitimacy_safeguards, kind: long_text, label: "Which safeguards exist?"}',
+            '      - {id: legitimacy_environment_severity, kind: scale, scale: severity, label: "How severe for the'
+            ' environment?", required: true}\n'
+            '      - {id: legitimacy_safeguards, kind: long_text, label: "Which safeguards exist?"}',
+        ),
+        (
+            "questions: [legitimacy_likelihood, legitimacy_severity]",
+            "questions: [legitimacy_likelihood, {higher_of: [legitimacy_severity, legitimacy_environment_severity]}]",
+        ),
+    ],
+    "workbook.yaml": [("      - id: deployment_checklist\n", "      - id: deployment_checklist\n        checklist: true\n")],
 }
-V11_EDITS["workbook.yaml"] = [
-    ("      - id: deployment_checklist\n", "      - id: deployment_checklist\n        checklist: true\n")
-]
 FINAL = "final"  # final with a level and no finding
 
 

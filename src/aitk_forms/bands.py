@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import product as cartesian
 from math import prod
 
-from .model import Form, Level, Question, ResultRule
+from .model import Form, Level, ResultRule
 
 MAX_COMBINATIONS = 100_000  # beyond this a rule's reachable scores are treated as continuous
 
@@ -91,15 +91,6 @@ def _band(level: Level, reachable: set[float] | None, decimals: int) -> Band:
     return Band(level.minimum, level.maximum if level.maximum is not None else level.minimum, decimals=decimals)
 
 
-def rule_factors(form: Form, rule: ResultRule) -> tuple[tuple[Question, ...], ...]:
-    """The inputs of a product or max rule read from questions: each one question, or the questions whose
-    higher answer it takes (`{higher_of: [a, b]}` in the content)."""
-    factors = rule.factors or tuple((q.id,) for q in form.rule_questions(rule))
-    index = form.question_index
-    found = (tuple(index[i] for i in factor if i in index) for factor in factors)
-    return tuple(factor for factor in found if factor)
-
-
 def _reachable_of(form: Form, rules: list[ResultRule]) -> set[float] | None:
     """Every score the rules using a level set can reach, or None when one of them is continuous."""
     values: set[float] = set()
@@ -120,7 +111,7 @@ def _reachable(form: Form, rule: ResultRule) -> set[float] | None:
         inputs = [r for r in form.results if r.key in rule.results]
         return _reachable_of(form, inputs)
     # A "higher of" factor takes any value one of its questions can take.
-    factors = rule_factors(form, rule)
+    factors = form.rule_factors(rule)
     options = [sorted({float(c.value) for q in factor for c in q.choices if c.value is not None}) for factor in factors]
     options = [o for o in options if o]
     if not options or rule.method not in ("product", "max"):

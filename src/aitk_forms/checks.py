@@ -169,12 +169,8 @@ def _domain(form: Form, rule: ResultRule, domains: dict) -> tuple[float, float, 
         if rule.method == "max" and all(p[2] is not None for p in parts):
             return low, high, frozenset().union(*(p[2] for p in parts))
         return low, high, None
-    values = [sorted({c.value for c in q.choices if c.value is not None}) for q in form.rule_questions(rule)]
-    if rule.factors:  # a factor "the higher of" takes any value of its questions
-        index = form.question_index
-        values = [
-            sorted({c.value for q in f if q in index for c in index[q].choices if c.value is not None}) for f in rule.factors
-        ]
+    # a factor "the higher of" takes any value of its questions
+    values = [sorted({c.value for q in factor for c in q.choices if c.value is not None}) for factor in form.rule_factors(rule)]
     if rule.method == "product":
         count = 1
         for v in values:

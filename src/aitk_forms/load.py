@@ -9,6 +9,7 @@ from typing import Any
 from . import checks, i18n
 from .errors import ContentError, Diagnostic, message
 from .model import (
+    NOT_APPLICABLE,
     QUESTION_KINDS,
     Choice,
     Condition,
@@ -21,6 +22,7 @@ from .model import (
     ResultRule,
     Section,
     Text,
+    companion_id,
 )
 from .yamlsource import LocatedDict, read_yaml
 
@@ -28,7 +30,6 @@ FORM_IDS = ("readiness", "risk", "workbook")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 CHOICE_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_]*\Z")
 YES_NO_CHOICES = ("yes", "no")
-NOT_APPLICABLE = "not_applicable"  # the choice `not_applicable: true` adds to a question
 
 
 def load_content(root: Path | str = "content") -> Content:
@@ -290,7 +291,7 @@ class _Builder:
         if checklist.kind != "multi_choice":
             self.problem(checklist.line, "checklist_kind", id=checklist.id, kind=checklist.kind)
             return []
-        qid = f"{checklist.id}_not_applicable"
+        qid = companion_id(checklist.id)
         if qid in seen:
             self.problem(checklist.line, "duplicate_id", where="question", id=qid, first=seen[qid])
         seen[qid] = checklist.line

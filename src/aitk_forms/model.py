@@ -12,6 +12,9 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 CHOICE_KINDS = frozenset({"single_choice", "multi_choice", "yes_no", "scale"})
 TEXT_KINDS = frozenset({"text", "long_text"})
 QUESTION_KINDS = CHOICE_KINDS | TEXT_KINDS | {"date", "number"}
+# The choice `not_applicable: true` adds to a question: neither a low score nor missing (the question is left
+# out of every result it feeds).
+NOT_APPLICABLE = "not_applicable"
 
 
 def is_rtl(lang: str) -> bool:
@@ -58,6 +61,11 @@ class Condition:
 
     question: str
     values: tuple[str, ...]
+
+
+def companion_id(checklist_id: str) -> str:
+    """The id of the question the loader adds after a checklist: its items that do not apply."""
+    return f"{checklist_id}_not_applicable"
 
 
 @dataclass(frozen=True)
@@ -202,6 +210,14 @@ class Form:
         if rule.method == "completeness":
             return tuple(q for q in section.questions if q.not_applicable_for is None)
         return tuple(q for q in section.questions if any(c.value is not None for c in q.choices))
+
+    def rule_factors(self, rule: ResultRule) -> tuple[tuple[Question, ...], ...]:
+        """The inputs of a rule read from questions, as factors: each one question, or the questions whose
+        higher answer it takes (`{higher_of: [a, b]}` in the content)."""
+        ids = rule.factors or tuple((q.id,) for q in self.rule_questions(rule))
+        index = self.question_index
+        found = (tuple(index[i] for i in factor if i in index) for factor in ids)
+        return tuple(factor for factor in found if factor)
 
     def section_of(self, question_id: str) -> Section | None:
         return next((s for s in self.sections if any(q.id == question_id for q in s.questions)), None)

@@ -74,6 +74,8 @@ def file_record(result: FileResult, size: int, source: dict | None = None) -> Fi
 
 
 def response_record(result: FileResult, content_name: str = "aitk") -> ResponseRecord:
+    # The store keeps the answers as read: under an older version's ids for a return made from it.
+    answers = result.answers_as_read if result.answers_as_read is not None else result.answers
     return ResponseRecord(
         content=content_name,
         form=result.form or "",
@@ -81,12 +83,12 @@ def response_record(result: FileResult, content_name: str = "aitk") -> ResponseR
         lang=result.lang or "",
         round=result.round or UNASSIGNED,
         unit=result.unit or "",
-        answers=result.answers_as_read if result.answers_as_read is not None else result.answers,
+        answers=answers,
         scores=result.scores,
         levels={key: level["id"] for key, level in result.levels.items()},
         provisional=result.provisional,
         saved_at=result.saved_at,
-        answered=len(result.answers_as_read if result.answers_as_read is not None else result.answers),
+        answered=len(answers),
     )
 
 

@@ -11,12 +11,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .model import Choice, Form, Level, Question, ResultRule
+from .model import NOT_APPLICABLE, Choice, Form, Level, Question, ResultRule, companion_id
 
 Answer = str | float | int | list
 Answers = Mapping[str, Answer]
 DONT_KNOW = "dont_know"
-NOT_APPLICABLE = "not_applicable"  # neither a low score nor missing: the question is left out of every result
 # Findings: a final result without a level, or a level that holds only until an answer is resolved.
 NOT_ENOUGH_KNOWLEDGE = "not_enough_knowledge"
 UNTIL_RESOLVED = "until_resolved"
@@ -151,17 +150,18 @@ def _score_rule(form: Form, rule: ResultRule, answers: Answers, shown: set[str],
         return Result(rule.key, None, None, 0, 0)
     if len(known) < len(values):  # product: every input, or nothing
         return Result(rule.key, None, None, len(known), len(values), final=False)
-    result = _final(form, rule, _product(_factor_values(rule, questions, answers)), len(known), len(values))
+    result = _final(form, rule, _product(_factor_values(form, rule, answers, shown)), len(known), len(values))
     floor = _floor(form, rule, questions, answers)
     return Result(**{**result.__dict__, "level": higher_level(form, rule, result.level, floor)})
 
 
-def _factor_values(rule: ResultRule, questions: list[Question], answers: Answers) -> list[float]:
+def _factor_values(form: Form, rule: ResultRule, answers: Answers, shown: set[str]) -> list[float]:
     """The value of each factor of a product: its question's, or the highest of its questions' (`higher_of`)."""
-    values = {q.id: _value(q, answers.get(q.id)) for q in questions}
-    factors = rule.factors or tuple((q.id,) for q in questions)
-    found = [[values[q] for q in factor if values.get(q) is not None] for factor in factors]
-    return [max(f) for f in found if f]
+    found = [
+        [v for q in factor if q.id in shown and (v := _value(q, answers.get(q.id))) is not None]
+        for factor in form.rule_factors(rule)
+    ]
+    return [max(values) for values in found if values]
 
 
 def _completeness(form: Form, rule: ResultRule, questions: list[Question], answers: Answers, shown: set[str]) -> Result:
@@ -173,7 +173,7 @@ def _completeness(form: Form, rule: ResultRule, questions: list[Question], answe
     counted = len(plain)
     for q in (q for q in questions if q.checklist):
         ticked = _chosen(answers.get(q.id))
-        excluded = _chosen(answers.get(f"{q.id}_not_applicable"))
+        excluded = _chosen(answers.get(companion_id(q.id)))
         items = [c.id for c in q.choices if c.id not in excluded]
         if items:
             total += sum(i in ticked for i in items) / len(items)
@@ -250,7 +250,7 @@ def _any(form: Form, rule: ResultRule, answers: Answers, shown: set[str], done: 
     no only when every condition is known to be false."""
     holds, by_precaution, known = False, False, 0
     for cond in rule.conditions:
-        state = _condition_state(form, cond, answers, shown, done)
+        state = condition_state(form, cond, answers, shown, done)
         holds = holds or state == "holds"
         by_precaution = by_precaution or state == "dont_know"
         known += state in ("holds", "false")
@@ -262,8 +262,9 @@ def _any(form: Form, rule: ResultRule, answers: Answers, shown: set[str], done: 
     return Result(rule.key, None, None, known, n, final=False)
 
 
-def _condition_state(form: Form, cond, answers: Answers, shown: set[str], done: dict[str, Result]) -> str:
-    """holds | false | dont_know | unknown."""
+def condition_state(form: Form, cond, answers: Answers, shown: set[str], done: dict[str, Result]) -> str:
+    """holds | false | dont_know | unknown: one condition of an `any` rule, given the answers, the applicable
+    questions and the results scored so far (the workbook's formulas test the same)."""
     if cond.question is not None:
         if cond.question not in shown:
             return "false"  # a hidden question cannot hold

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from babel.lists import format_list
 
-from ...bands import Band, band_words, is_discrete, level_bands, rule_factors
+from ...bands import Band, band_words, is_discrete, level_bands
 from ...model import Choice, Form, Level, Question, ResultRule
 from ...scoring import DONT_KNOW, NOT_APPLICABLE, NOT_ENOUGH_KNOWLEDGE, floored_level, level_for, plain_number, round_half_up
 from ...wording import question_numbers
@@ -85,7 +85,7 @@ def scoring_guide(form: Form, lang: str, ui: Ui) -> Guide:
     products = [r for r in form.results if r.method == "product" and not r.results]
     means = [r for r in form.results if r.method == "mean" and not r.results]
     matrices = _matrices(form, products, lang, ui)
-    valued = means + [r for r in products if len(rule_factors(form, r)) != 2]
+    valued = means + [r for r in products if len(form.rule_factors(r)) != 2]
     return Guide(
         anchor=f"guide-{form.id}",
         how=_how(form, lang, ui),
@@ -130,7 +130,7 @@ def _value_tables(form: Form, rules: list[ResultRule], lang: str, ui: Ui) -> tup
     """One table per scale (or unscaled question) the rules read, in order of first use."""
     seen: dict[str, ValueTable] = {}
     for rule in rules:
-        for factor in rule_factors(form, rule):
+        for factor in form.rule_factors(rule):
             for q in factor:
                 key = q.scale or q.id
                 if key not in seen:
@@ -155,7 +155,7 @@ def _matrices(form: Form, rules: list[ResultRule], lang: str, ui: Ui) -> tuple[M
     """One matrix per distinct pair of scales (with their floors) among the two-factor products."""
     groups: dict[tuple, list[ResultRule]] = {}
     for rule in rules:
-        factors = rule_factors(form, rule)
+        factors = form.rule_factors(rule)
         if len(factors) == 2:
             # The answers each input can take, with their floors: a "higher of" input is its questions' together.
             signature = tuple(tuple(sorted({(c.id, c.value or 0, c.floor or "") for q in f for c in q.choices})) for f in factors)
@@ -166,7 +166,7 @@ def _matrices(form: Form, rules: list[ResultRule], lang: str, ui: Ui) -> tuple[M
 
 def _matrix(form: Form, rules: list[ResultRule], lang: str, ui: Ui, captioned: bool) -> Matrix:
     rule = rules[0]
-    first, second = rule_factors(form, rule)
+    first, second = form.rule_factors(rule)
     columns = _points(first)
     rows = _points(second)[::-1]  # the highest value on top, as risk matrices are read
     order = [lv.id for lv in form.level_set(rule.levels or "")]

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ...bands import rule_factors
 from ...model import Form, Question, ResultRule
 from ...scoring import DONT_KNOW, NOT_APPLICABLE
 
@@ -85,13 +84,13 @@ def _product_tally(
     form: Form, rules: list[ResultRule], lang: str, ui: Ui, numbers: dict[str, str], factor_title: FactorTitle
 ) -> Tally:
     """Products: a box per factor (which answers to copy), the product and the level, grouped by core principle."""
-    widest = max(rules, key=lambda r: len(rule_factors(form, r)))
-    titles = [factor_title(form, f, lang) or f"{n}" for n, f in enumerate(rule_factors(form, widest), 1)]
+    widest = max(rules, key=lambda r: len(form.rule_factors(r)))
+    titles = [factor_title(form, f, lang) or f"{n}" for n, f in enumerate(form.rule_factors(widest), 1)]
     columns = (*titles, ui("guide_product_label"), ui("level_label"))
     rows: list[TallyRow] = []
     group = None
     for rule in rules:
-        factors = rule_factors(form, rule)
+        factors = form.rule_factors(rule)
         section = form.section_of(factors[0][0].id) if factors else None
         if section is not None and section.group and section.group != group:
             found = form.group(section.group)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...model import Form, Level, Question, ResultCondition, ResultRule
+from ...model import Form, Level, Question, ResultCondition, ResultRule, companion_id
 from .cells import QuestionSheet
 from .formulas import call, chosen_tests, plain, text_literal
 from .lists import Lists
@@ -46,16 +46,22 @@ def result_row_formulas(form: Form, row: ResultRow, sheet: QuestionSheet, rows: 
     """Column letter -> formula (or value) for the visible and hidden cells of one result row."""
     rule = row.rule
     if rule.method == "any":
-        helpers, waiting = _any(row, sheet, rows), "any"
+        helpers = _any(row, sheet, rows)
     elif rule.results:
         inputs = [rows[k] for k in rule.results]
         helpers = _max_of_results(row, inputs) if rule.method == "max" else _of_results(row, inputs)
-        waiting = "results"
     else:
         questions = [q for q in form.rule_questions(rule) if q.id in sheet.cells]
         method = {"completeness": _completeness, "mean": _mean, "max": _max_of_questions}.get(rule.method, _product)
-        helpers, waiting = method(row, sheet, questions), "questions"
-    return {**helpers, **_shown(row, sheet.lists, WAITING_TEXTS[waiting])}
+        helpers = method(row, sheet, questions)
+    return {**helpers, **_shown(row, sheet.lists, waiting_key(rule))}
+
+
+def waiting_key(rule: ResultRule) -> str:
+    """The UI text a provisional result shows: it waits for answers, other results, or conditions."""
+    if rule.method == "any":
+        return WAITING_TEXTS["any"]
+    return WAITING_TEXTS["results" if rule.results else "questions"]
 
 
 def _shown(row: ResultRow, lists: Lists, waiting: str) -> dict[str, object]:
@@ -122,8 +128,7 @@ def _product(row: ResultRow, sheet: QuestionSheet, questions: list[Question]) ->
     g, i, j, k = (row.own(c) for c in "GIJK")
     values = _column(sheet, "H", questions)
     shown = {q.id for q in questions}
-    factors = row.rule.factors or tuple((q.id,) for q in questions)
-    parts = [[sheet.ref("H", q) for q in factor if q in shown] for factor in factors]
+    parts = [[sheet.ref("H", q.id) for q in factor if q.id in shown] for factor in sheet.form.rule_factors(row.rule)]
     multiplied = [part[0] if len(part) == 1 else call("MAX", part) for part in parts if part]
     floors = [f for q in questions if (f := _floor_rank(q, sheet, row.levels))]
     level = f"MAX({rank_of(row.levels, i)},{','.join(floors)})" if floors else rank_of(row.levels, i)
@@ -207,7 +212,7 @@ def _checklist_share(q: Question, sheet: QuestionSheet) -> tuple[str, str]:
     """(share of the checklist's items ticked, 1 when it counts): items ticked in its companion "do not apply"
     question are left out; a hidden checklist, or one whose every item does not apply, does not count."""
     items = sheet.cells[q.id].choice_rows
-    companion = sheet.cells.get(f"{q.id}_not_applicable")
+    companion = sheet.cells.get(companion_id(q.id))
     yes = sheet.lists.text("yes")
     ticked_range = _rows_range(sheet, items)
     if companion is None:

@@ -5,22 +5,27 @@ blank workbook, which `cached.py` writes into the file for previews that compute
 from __future__ import annotations
 
 from ...model import Content, Form, Level, ResultRule
-from ...scoring import NOT_ENOUGH_KNOWLEDGE, UNTIL_RESOLVED, Result, Scorecard, round_half_up, score_form, visible_questions
+from ...scoring import (
+    NOT_ENOUGH_KNOWLEDGE,
+    UNTIL_RESOLVED,
+    Result,
+    Scorecard,
+    applicable_questions,
+    condition_state,
+    round_half_up,
+    score_form,
+    visible_questions,
+)
 from ...wording import colon
+from . import result_formulas
 from .cells import QuestionSheet
-from .result_formulas import WAITING_TEXTS, ResultRow
+from .result_formulas import ResultRow, waiting_key
 from .results import ANSWERED_COLUMN, CROSS, LEVEL_ID_COLUMN, ResultsLayout
 
 FINDING_TEXTS = {NOT_ENOUGH_KNOWLEDGE: "not_enough_knowledge", UNTIL_RESOLVED: "until_resolved"}
-FINDING_CODES = {NOT_ENOUGH_KNOWLEDGE: 1, UNTIL_RESOLVED: 2}  # column L of a result row (result_formulas.py)
+# column L of a result row
+FINDING_CODES = {NOT_ENOUGH_KNOWLEDGE: result_formulas.NOT_ENOUGH_KNOWLEDGE, UNTIL_RESOLVED: result_formulas.UNTIL_RESOLVED}
 Values = dict[str, dict[str, object]]  # sheet name -> cell reference -> value
-
-
-def waiting_key(rule: ResultRule) -> str:
-    """The UI text a provisional result shows: it waits for answers, other results, or conditions."""
-    if rule.method == "any":
-        return WAITING_TEXTS["any"]
-    return WAITING_TEXTS["results" if rule.results else "questions"]
 
 
 def status_text(content: Content, form: Form, result: Result, lang: str) -> str | None:
@@ -124,7 +129,8 @@ def _result_values(form: Form, row: ResultRow, card: Scorecard, key: str) -> dic
 def _method_values(form: Form, rule: ResultRule, card: Scorecard) -> dict[str, object]:
     """M and N, which mean different things by method (result_formulas.py), with nothing answered."""
     if rule.method == "any":
-        holding = sum(c.result is not None and _holds(form, c, card.result(c.result)) for c in rule.conditions)
+        done, shown = {r.key: r for r in card.results}, applicable_questions(form, {})
+        holding = sum(condition_state(form, c, {}, shown, done) == "holds" for c in rule.conditions)
         return {"M": holding, "N": 0}
     if rule.results:
         inputs = [card.result(k) for k in rule.results]
@@ -133,18 +139,6 @@ def _method_values(form: Form, rule: ResultRule, card: Scorecard) -> dict[str, o
     if rule.method == "mean":
         return {"M": 0, "N": 0}
     return {"M": ""}  # the highest value answered so far (max): none
-
-
-def _holds(form: Form, condition, target: Result) -> bool:
-    """Whether a condition on another result holds, as the formula tests it (result_formulas._result_condition)."""
-    levels = form.level_set(form.result(condition.result).levels or "")
-    if target.final:
-        return target.level is not None and target.level.id in condition.values
-    ids = [lv.id for lv in levels]
-    bound = target.bound_level
-    if form.result(condition.result).method != "max" or bound is None or bound.id not in ids:
-        return False
-    return set(ids[ids.index(bound.id) :]) <= set(condition.values)
 
 
 def _rank(levels: tuple[Level, ...], level: Level | None) -> int:
